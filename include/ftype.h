@@ -1,0 +1,3 @@
+#ifndef TRIAGE_FTYPE_H
+#define TRIAGE_FTYPE_H
+#endif

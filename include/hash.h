@@ -1,0 +1,3 @@
+#ifndef TRIAGE_HASH_H
+#define TRIAGE_HASH_H
+#endif

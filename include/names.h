@@ -1,0 +1,3 @@
+#ifndef TRIAGE_NAMES_H
+#define TRIAGE_NAMES_H
+#endif

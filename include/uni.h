@@ -1,0 +1,3 @@
+#ifndef TRIAGE_UNI_H
+#define TRIAGE_UNI_H
+#endif

@@ -1,0 +1,3 @@
+#!/bin/sh
+# placeholder until written
+exit 77
