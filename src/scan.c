@@ -1,2 +1,229 @@
-/* stub: being written */
+/*
+ * scan: raw message -> MIME walker -> analyse -> verdict (see scan.h).
+ *
+ * Untrusted input: the whole message, passed to the walker in the pieces
+ * given.  Limits: the walker enforces size, depth and parts; this module
+ * enforces the scan time (checked per piece and per part; once over, the
+ * rest of the message is not examined and limit.scan_time is recorded).
+ * Owns the walker and every open part's analysis; scan_free releases
+ * them even in the middle of a message (milter abort).  Not thread-safe.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse.h"
+#include "mem.h"
+#include "mime.h"
+#include "msgctx.h"
+#include "policy.h"
 #include "scan.h"
+
+#define SCAN_MAX_OPEN	512	/* open parts tracked for cleanup */
+
+struct scan {
+	struct msgctx	*msg;
+	struct mime	*mime;
+	const char	*error;		/* set when a sink callback failed */
+	int		 timed_out;
+	int		 finished;
+	/* Analyses begun and not yet ended, for scan_free() after abort. */
+	struct analyse	**open;
+	size_t		 nopen, open_cap;
+};
+
+/* Has the scan-time limit passed?  Records the finding once. */
+static int
+scan_over_time(struct scan *s)
+{
+	uint64_t ms, max = s->msg->pol->lim.scan_time_ms;
+
+	if (s->timed_out)
+		return 1;
+	ms = msgctx_elapsed_ms(s->msg);
+	if (max == 0 || ms <= max)
+		return 0;
+	s->timed_out = 1;
+	msgctx_finding(s->msg, "limit.scan_time", NULL,
+	    "scanning took %llu ms, limit %llu ms; the rest was not examined",
+	    (unsigned long long)ms, (unsigned long long)max);
+	return 1;
+}
+
+static void
+scan_track(struct scan *s, struct analyse *a)
+{
+	if (s->nopen == s->open_cap) {
+		s->open_cap = s->open_cap ? s->open_cap * 2 : 16;
+		s->open = mem_reallocarray(s->open, s->open_cap,
+		    sizeof(*s->open));
+	}
+	s->open[s->nopen++] = a;
+}
+
+static void
+scan_untrack(struct scan *s, const struct analyse *a)
+{
+	size_t i;
+
+	for (i = s->nopen; i > 0; i--)
+		if (s->open[i - 1] == a) {
+			memmove(&s->open[i - 1], &s->open[i],
+			    (s->nopen - i) * sizeof(*s->open));
+			s->nopen--;
+			return;
+		}
+}
+
+static int
+scan_part_begin(void *arg, struct mime_part *part)
+{
+	struct scan *s = arg;
+	struct analyse *a;
+
+	if (s->timed_out)
+		return 0;
+	a = analyse_begin(s->msg, part);
+	scan_track(s, a);
+	part->user = a;
+	return 0;
+}
+
+static int
+scan_part_data(void *arg, struct mime_part *part, const unsigned char *p,
+    size_t n)
+{
+	struct scan *s = arg;
+
+	if (part->user == NULL)
+		return 0;
+	if (analyse_data(part->user, p, n, &s->error) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+scan_part_end(void *arg, struct mime_part *part)
+{
+	struct scan *s = arg;
+	struct analyse *a = part->user;
+
+	if (a == NULL)
+		return 0;
+	part->user = NULL;
+	scan_untrack(s, a);
+	if (analyse_end(&a, &s->error) == -1)
+		return -1;
+	(void)scan_over_time(s);
+	return 0;
+}
+
+static int
+scan_header(void *arg, const char *name, const char *value, size_t len)
+{
+	(void)arg;
+	(void)name;
+	(void)value;
+	(void)len;
+	return 0;
+}
+
+static void
+scan_mime_finding(void *arg, const char *rule, const char *where,
+    const char *detail)
+{
+	struct scan *s = arg;
+
+	msgctx_finding(s->msg, rule, where, "%s", detail);
+}
+
+static const struct mime_sink scan_sink = {
+	scan_part_begin, scan_part_data, scan_part_end, scan_header,
+	scan_mime_finding
+};
+
+struct scan *
+scan_new(struct msgctx *msg)
+{
+	struct scan *s = mem_zalloc(sizeof(*s));
+	const struct policy_limits *lim = &msg->pol->lim;
+	struct mime_limits ml;
+
+	ml.message_size = lim->message_size;
+	ml.header_size = lim->header_size;
+	ml.depth = lim->mime_depth;
+	ml.parts = lim->mime_parts;
+	ml.name_length = lim->name_length;
+	s->msg = msg;
+	s->mime = mime_new(&ml, &scan_sink, s);
+	return s;
+}
+
+void
+scan_free(struct scan **sp)
+{
+	struct scan *s;
+	const char *err;
+
+	if (sp == NULL || *sp == NULL)
+		return;
+	s = *sp;
+	mime_free(&s->mime);
+	while (s->nopen > 0) {
+		struct analyse *a = s->open[--s->nopen];
+
+		(void)analyse_end(&a, &err);
+	}
+	free(s->open);
+	free(s);
+	*sp = NULL;
+}
+
+int
+scan_feed(struct scan *s, const void *buf, size_t len, const char **error_r)
+{
+	const char *err = NULL;
+
+	if (s->finished) {
+		*error_r = "scan_feed after scan_finish";
+		return -1;
+	}
+	if (scan_over_time(s))
+		return 0;
+	if (mime_feed(s->mime, buf, len, &err) == -1) {
+		*error_r = s->error != NULL ? s->error : err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+scan_finish(struct scan *s, const char **error_r)
+{
+	const char *err = NULL;
+
+	if (s->finished) {
+		*error_r = "scan_finish called twice";
+		return -1;
+	}
+	s->finished = 1;
+	if (mime_finish(s->mime, &err) == -1) {
+		*error_r = s->error != NULL ? s->error : err;
+		return -1;
+	}
+	verdict_compute(s->msg);
+	return 0;
+}
+
+int
+scan_buffer(struct msgctx *msg, const void *buf, size_t len,
+    const char **error_r)
+{
+	struct scan *s = scan_new(msg);
+	int r;
+
+	r = scan_feed(s, buf, len, error_r);
+	if (r == 0)
+		r = scan_finish(s, error_r);
+	scan_free(&s);
+	return r;
+}
