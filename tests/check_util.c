@@ -1,3 +1,174 @@
-/* placeholder until the suite is written */
-int main(void);
-int main(void) { return 77; }
+/*
+ * check_util: mem, sbuf, arena and log_escape.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+#include "mem.h"
+#include "sbuf.h"
+
+START_TEST(test_mem_overflow)
+{
+	size_t r;
+
+	ck_assert_int_eq(mem_add(SIZE_MAX, 1, &r), -1);
+	ck_assert_int_eq(mem_add(2, 3, &r), 0);
+	ck_assert_uint_eq(r, 5);
+	ck_assert_int_eq(mem_mul(SIZE_MAX / 2 + 1, 2, &r), -1);
+	ck_assert_int_eq(mem_mul(0, SIZE_MAX, &r), 0);
+	ck_assert_uint_eq(r, 0);
+}
+END_TEST
+
+START_TEST(test_mem_strndup)
+{
+	char *s = mem_strndup("abc\0def", 7);
+
+	ck_assert_str_eq(s, "abc");
+	free(s);
+	s = mem_dup("x\0y", 3);
+	ck_assert_int_eq(memcmp(s, "x\0y\0", 4), 0);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_sbuf_bound)
+{
+	struct sbuf *b = sbuf_new(0, 5);
+
+	ck_assert_int_eq(sbuf_puts(b, "abc"), 0);
+	ck_assert_int_eq(sbuf_puts(b, "defg"), 1);
+	ck_assert_uint_eq(b->len, 5);
+	ck_assert_str_eq(sbuf_str(b), "abcde");
+	ck_assert_int_eq(b->truncated, 1);
+	ck_assert_int_eq(sbuf_putc(b, 'x'), 1);
+	sbuf_reset(b);
+	ck_assert_int_eq(b->truncated, 0);
+	ck_assert_str_eq(sbuf_str(b), "");
+	sbuf_free(&b);
+	ck_assert_ptr_null(b);
+	sbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_sbuf_binary_printf)
+{
+	struct sbuf b;
+	char big[1000];
+	size_t len;
+	char *s;
+
+	sbuf_init(&b, 0);
+	sbuf_append(&b, "a\0b", 3);
+	ck_assert_uint_eq(b.len, 3);
+	memset(big, 'z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(sbuf_printf(&b, "%s%d", big, 42), 0);
+	ck_assert_uint_eq(b.len, 3 + 999 + 2);
+	s = sbuf_steal(&b, &len);
+	ck_assert_uint_eq(len, 1004);
+	ck_assert_int_eq(s[len], '\0');
+	ck_assert_uint_eq(b.len, 0);
+	free(s);
+	sbuf_release(&b);
+}
+END_TEST
+
+START_TEST(test_arena)
+{
+	struct arena *a = arena_new();
+	char *p, *big;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		p = arena_alloc(a, 13);
+		ck_assert_int_eq((uintptr_t)p % 16, 0);
+		ck_assert_int_eq(p[12], 0);
+	}
+	big = arena_alloc(a, 1 << 20);
+	ck_assert_int_eq(big[(1 << 20) - 1], 0);
+	ck_assert_str_eq(arena_printf(a, "%s-%d", "x", 7), "x-7");
+	ck_assert_str_eq(arena_strndup(a, "hello", 3), "hel");
+	ck_assert_uint_ge(arena_used(a), 10000 * 16 + (1 << 20));
+	arena_free(&a);
+	ck_assert_ptr_null(a);
+}
+END_TEST
+
+static const char *
+escaped(const char *in, size_t len)
+{
+	static struct sbuf b;
+
+	sbuf_release(&b);
+	sbuf_init(&b, 0);
+	log_escape(&b, in, len);
+	return sbuf_str(&b);
+}
+
+START_TEST(test_log_escape)
+{
+	ck_assert_str_eq(escaped("plain", 5), "plain");
+	ck_assert_str_eq(escaped("a\nb\tc", 5), "a\\x0ab\\x09c");
+	/* RTLO U+202E and zero-width space U+200B */
+	ck_assert_str_eq(escaped("x\xe2\x80\xaey\xe2\x80\x8b", 8),
+	    "x\\u{202E}y\\u{200B}");
+	/* invalid UTF-8 and a backslash */
+	ck_assert_str_eq(escaped("\xff\\", 2), "\\xff\\\\");
+	/* Japanese passes */
+	ck_assert_str_eq(escaped("\xe8\xab\x8b\xe6\xb1\x82", 6),
+	    "\xe8\xab\x8b\xe6\xb1\x82");
+	/* overlong encoding of '/' is invalid */
+	ck_assert_str_eq(escaped("\xc0\xaf", 2), "\\xc0\\xaf");
+}
+END_TEST
+
+START_TEST(test_log_escape_bounded)
+{
+	struct sbuf *b = sbuf_new(0, 8);
+
+	ck_assert_int_eq(log_escape(b, "\n\n\n\n\n", 5), 1);
+	ck_assert_uint_le(b->len, 8);
+	sbuf_free(&b);
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc;
+
+	tc = tcase_create("mem");
+	tcase_add_test(tc, test_mem_overflow);
+	tcase_add_test(tc, test_mem_strndup);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sbuf");
+	tcase_add_test(tc, test_sbuf_bound);
+	tcase_add_test(tc, test_sbuf_binary_printf);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("arena");
+	tcase_add_test(tc, test_arena);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("log_escape");
+	tcase_add_test(tc, test_log_escape);
+	tcase_add_test(tc, test_log_escape_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
