@@ -30,13 +30,24 @@ struct strset;
  */
 struct strset	*lists_load(const char *path, enum lists_kind kind,
 		    struct policy_errors *errs);
+/*
+ * Read a whole regular file of at most max bytes.  Returns an owned,
+ * NUL-terminated buffer and its length, or NULL with "path: reason" added
+ * to errs.  Shared with policy_load() for triage.conf.
+ */
+char		*lists_read_file(const char *path, size_t max, size_t *len_r,
+		    struct policy_errors *errs);
 /* Build a set from memory (tests); name is used in error messages. */
 struct strset	*lists_parse(const char *name, const char *buf, size_t len,
 		    enum lists_kind kind, struct policy_errors *errs);
 void		 lists_free(struct strset **);
 size_t		 lists_count(const struct strset *);
 
-/* Exact, case-insensitive membership.  A NULL set contains nothing. */
+/*
+ * Exact, case-insensitive membership.  A NULL set contains nothing.  URL
+ * prefixes of a LISTS_DOMAINS_URLS list are not members: see
+ * lists_match_url_prefix().
+ */
 int		 lists_contains(const struct strset *, const char *key, size_t len);
 /* Extension lookup: ext without the dot, case-insensitive. */
 int		 lists_has_extension(const struct strset *, const char *ext);

@@ -66,18 +66,33 @@ struct policy {
 	struct strset		*url_allowlist;
 	struct strset		*protected_domains;
 
+	/* The daemon (triage-milter(8)); owned strings. */
+	char			*milter_socket;
+	char			*spool_dir;
+	char			*quarantine_dir;
+	int			 quarantine_hold;	/* quarantine_mode = hold */
+	char			*subject_prefix;	/* UTF-8; "" = none */
+	char			*reject_text;		/* printable ASCII */
+	unsigned		 max_scans;		/* 0 = 2 x CPUs */
+
 	int			 refs;		/* atomic; private to policy.c */
 };
 
 /*
  * Load DIR/triage.conf and the list files it names (relative names are
  * taken relative to DIR).  Returns an owned policy with one reference, or
- * NULL with every problem in errs.  A missing triage.conf is an error.
+ * NULL with every problem in errs (which should be empty on entry; any
+ * error in it fails the load; NULL is allowed).  A missing triage.conf is
+ * an error.
  */
 struct policy	*policy_load(const char *dir, struct policy_errors *errs);
 /* A policy with every default and empty lists (tests, fuzzers). */
 struct policy	*policy_default(void);
-/* Parse one triage.conf from memory into pol (tests); returns 0 or -1. */
+/*
+ * Parse one triage.conf from memory into pol, which must come from
+ * policy_default() (tests, fuzzers); name is used in error messages.
+ * Returns 0, or -1 when it added any error to errs.
+ */
 int		 policy_parse_conf(struct policy *pol, const char *name,
 		    const char *buf, size_t len, struct policy_errors *errs);
 
