@@ -17,6 +17,13 @@
 #include "sbuf.h"
 #include "verdict.h"
 
+/* A finding's action; a score-only rule says "none". */
+static const char *
+report_action(enum verdict_action a)
+{
+	return a == VERDICT_ACCEPT ? "none" : verdict_name(a);
+}
+
 /* Decode one UTF-8 sequence; returns its length, or 0 if invalid. */
 static size_t
 report_utf8(const unsigned char *p, size_t n, unsigned *cp_r)
@@ -109,7 +116,7 @@ report_json_findings(struct sbuf *out, const struct msgctx *m)
 		sbuf_puts(out, i ? ",{" : "{");
 		report_json_field(out, "rule", f->rule, 0);
 		sbuf_printf(out, ",\"score\":%d", f->score);
-		report_json_field(out, "action", verdict_name(f->action), 1);
+		report_json_field(out, "action", report_action(f->action), 1);
 		report_json_field(out, "where", f->where, 1);
 		report_json_field(out, "detail", f->detail, 1);
 		sbuf_putc(out, '}');
@@ -238,7 +245,7 @@ report_text(struct sbuf *out, const char *file, const struct msgctx *m)
 		const struct finding *f = &m->findings[i];
 
 		sbuf_printf(out, "  finding %s [score %d, %s] at ", f->rule,
-		    f->score, verdict_name(f->action));
+		    f->score, report_action(f->action));
 		report_text_str(out, f->where);
 		sbuf_puts(out, ": ");
 		report_text_str(out, f->detail);

@@ -9,6 +9,8 @@
  * policy directory.  Exit status of scan: 0 all accepted, 1 any not
  * accepted, 2 on any error (design.md section 4).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "log.h"
 #include "mem.h"
 #include "msgctx.h"
@@ -24,13 +25,10 @@
 #include "report.h"
 #include "sbuf.h"
 #include "scan.h"
+#include "triagectl.h"
 
 #define CTL_CHUNK	65535	/* the largest body chunk an MTA sends */
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#define CTL_DEFAULT_POLICY	SYSCONFDIR "/triage-milter"
 
 static void
 ctl_usage(FILE *fp)
@@ -38,12 +36,24 @@ ctl_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: triagectl scan [--policy DIR] [--json] FILE|- ...\n"
 	    "       triagectl policy check [DIR]\n"
+	    "       triagectl quarantine [--policy DIR | --dir QDIR] list "
+	    "[--limit N] [--json]\n"
+	    "       triagectl quarantine [--policy DIR | --dir QDIR] show ID\n"
+	    "       triagectl quarantine [--policy DIR | --dir QDIR] export ID "
+	    "[-o FILE]\n"
 	    "       triagectl --version\n"
 	    "The default policy directory is %s.\n", CTL_DEFAULT_POLICY);
 }
 
+int
+ctl_usage_error(void)
+{
+	ctl_usage(stderr);
+	return 2;
+}
+
 /* Load the policy or print every error; NULL on failure. */
-static struct policy *
+struct policy *
 ctl_policy(const char *dir)
 {
 	struct policy_errors errs = { NULL, 0 };
@@ -185,6 +195,8 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "policy") == 0 &&
 	    strcmp(argv[2], "check") == 0)
 		return ctl_policy_check(argc - 3, argv + 3);
+	if (argc >= 2 && strcmp(argv[1], "quarantine") == 0)
+		return ctl_quarantine(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("triagectl %s\n", PACKAGE_VERSION);
 		return 0;

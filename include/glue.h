@@ -1,0 +1,82 @@
+/*
+ * glue: one SMTP transaction seen through the milter protocol.
+ *
+ * glue.c holds the logic (connection and message state, streaming into
+ * the spool and the scanner, the verdict turned into an answer, the
+ * summary log line) and calls the MTA only through struct glue_ops, so it
+ * is tested without libmilter through a fake (tests/check_glue.c).
+ * glue_smfi.c is the thin libmilter binding, the only file that includes
+ * libmilter/mfapi.h; its callbacks only dispatch here.
+ *
+ * Untrusted input: everything the MTA passes (client names, envelope,
+ * headers, body).  Limits: header and body bytes bounded by the spool
+ * maximum and the scanner's limits; recipients stored up to
+ * GLUE_MAX_RCPTS (all are counted).
+ *
+ * Threads: libmilter (Debian's build) runs a worker pool; one connection's
+ * callbacks never overlap but may run on different threads, so all
+ * connection state hangs off the MTA context (getpriv/setpriv).  Daemon
+ * state (policy snapshot, quarantine handle, scan semaphore) is shared and
+ * guarded.  Scans are bounded by a counting semaphore (libmilter's workers
+ * are not).
+ */
+#ifndef TRIAGE_GLUE_H
+#define TRIAGE_GLUE_H
+
+#include <stddef.h>
+
+#define GLUE_MAX_RCPTS	1000
+
+struct policy;
+
+/* Answers, mapped to SMFIS_* by glue_smfi.c. */
+enum glue_status {
+	GLUE_CONTINUE = 0,
+	GLUE_ACCEPT,
+	GLUE_REJECT,
+	GLUE_DISCARD,
+	GLUE_TEMPFAIL
+};
+
+/* Every call into the MTA; ctx is the MTA's opaque context. */
+struct glue_ops {
+	void		*(*getpriv)(void *ctx);
+	int		 (*setpriv)(void *ctx, void *priv);
+	const char	*(*getsymval)(void *ctx, const char *name);
+	int		 (*addheader)(void *ctx, const char *name, const char *value);
+	int		 (*chgheader)(void *ctx, const char *name, int idx,
+			    const char *value);
+	int		 (*setreply)(void *ctx, const char *rcode,
+			    const char *xcode, const char *text);
+	int		 (*quarantine)(void *ctx, const char *reason);
+};
+
+/*
+ * Daemon-wide set-up, before the first connection: ops, the first policy
+ * snapshot (glue takes a reference) and at most max_scans concurrent
+ * scans.  The quarantine database (the policy's quarantine_dir) is opened
+ * for each store, so a database repaired, moved or made writable again
+ * by the admin is used at once, without a restart.
+ */
+void	glue_init(const struct glue_ops *, const struct policy *,
+	    unsigned max_scans);
+void	glue_shutdown(void);
+/* Install a new policy snapshot for messages that start from now on. */
+void	glue_set_policy(const struct policy *);
+/* A referenced snapshot of the current policy (policy_unref when done). */
+const struct policy *glue_policy(void);
+void	glue_set_leadspc(int);
+
+/* The transaction, one function per milter step. */
+enum glue_status glue_connect(void *ctx, const char *hostname, const char *addr);
+enum glue_status glue_helo(void *ctx, const char *helo);
+enum glue_status glue_envfrom(void *ctx, const char *sender);
+enum glue_status glue_envrcpt(void *ctx, const char *rcpt);
+enum glue_status glue_header(void *ctx, const char *name, const char *value);
+enum glue_status glue_eoh(void *ctx);
+enum glue_status glue_body(void *ctx, const unsigned char *p, size_t len);
+enum glue_status glue_eom(void *ctx);
+enum glue_status glue_abort(void *ctx);
+enum glue_status glue_close(void *ctx);
+
+#endif
