@@ -313,11 +313,11 @@ main(int argc, char **argv)
 	    o.user != NULL, uid, gid);
 	main_dir(pol->spool_dir, o.user != NULL, uid, gid);
 	main_dir(pol->quarantine_dir, o.user != NULL, uid, gid);
-	if (o.user != NULL)
-		main_drop(uname, uid, gid);
 	if (!o.foreground)
 		main_detach();
-	main_pidfile(o.pidfile);
+	main_pidfile(o.pidfile);	/* as root, in a root-owned directory */
+	if (o.user != NULL)
+		main_drop(uname, uid, gid);
 	/* Opened per store later; a store that cannot open now is fatal. */
 	if ((q = quar_open(pol->quarantine_dir, 1, 5000, &err)) == NULL) {
 		log_msg(LOG_ERR, "%s", err);
@@ -341,8 +341,9 @@ main(int argc, char **argv)
 	r = smfi_main();
 	log_msg(LOG_NOTICE, "stopping");
 	glue_shutdown();
-	if (o.pidfile != NULL)
-		unlink(o.pidfile);
+	if (o.pidfile != NULL && unlink(o.pidfile) == -1 && errno != ENOENT)
+		log_msg(LOG_WARNING, "pid file %s: %s", o.pidfile,
+		    strerror(errno));
 	free(policy_dir);
 	free(uname);
 	return r == MI_SUCCESS ? 0 : 1;
