@@ -51,6 +51,11 @@ size_t		 lists_count(const struct strset *);
 int		 lists_contains(const struct strset *, const char *key, size_t len);
 /* Extension lookup: ext without the dot, case-insensitive. */
 int		 lists_has_extension(const struct strset *, const char *ext);
+/* Which digest lengths a hash list holds (so unused digests are skipped). */
+#define LISTS_HAS_SHA256	0x1
+#define LISTS_HAS_SHA1		0x2
+#define LISTS_HAS_MD5		0x4
+unsigned	 lists_hash_kinds(const struct strset *);
 /* Hash lookup: hex digest of any supported length, case-insensitive. */
 int		 lists_has_hash(const struct strset *, const char *hex);
 /*

@@ -60,6 +60,7 @@ struct strset {
 	size_t			 nurls, urlcap;
 	char			*blob;
 	size_t			 bloblen, blobcap;
+	unsigned		 lens;		/* LISTS_HAS_* of hash entries */
 };
 
 /* One line being parsed, for error messages. */
@@ -424,8 +425,11 @@ lists_add_line(struct lists_ctx *c, const char *s, size_t n)
 	size_t len;
 
 	if (c->kind == LISTS_HASHES) {
-		if ((err = lists_norm_hash(s, n, out, &len)) == NULL)
+		if ((err = lists_norm_hash(s, n, out, &len)) == NULL) {
 			lists_insert(c->set, out, len);
+			c->set->lens |= len == 64 ? LISTS_HAS_SHA256 :
+			    len == 40 ? LISTS_HAS_SHA1 : LISTS_HAS_MD5;
+		}
 		return err;
 	}
 	if (memchr(s, ' ', n) != NULL || memchr(s, '\t', n) != NULL)
@@ -609,6 +613,12 @@ lists_free(struct strset **setp)
 	free(set->blob);
 	free(set);
 	*setp = NULL;
+}
+
+unsigned
+lists_hash_kinds(const struct strset *set)
+{
+	return set != NULL ? set->lens : 0;
 }
 
 size_t
