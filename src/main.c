@@ -33,6 +33,7 @@
 #include "glue_smfi.h"
 #include "log.h"
 #include "mem.h"
+#include "notify.h"
 #include "policy.h"
 #include "quar.h"
 
@@ -117,6 +118,22 @@ main_signals(void *arg)
 		glue_set_policy(pol);
 		policy_unref(&(const struct policy *){ pol });
 		log_msg(LOG_NOTICE, "policy %s reloaded", policy_dir);
+	}
+	return NULL;
+}
+
+/* Write the stats counters every minute (glue_counters_flush). */
+static void *
+main_counters(void *arg)
+{
+	const struct policy *pol;
+
+	(void)arg;
+	for (;;) {
+		sleep(60);
+		pol = glue_policy();
+		(void)glue_counters_flush(pol->quarantine_dir);
+		policy_unref(&pol);
 	}
 	return NULL;
 }
@@ -334,12 +351,23 @@ main(int argc, char **argv)
 	}
 	glue_init(&glue_smfi_ops, pol, pol->max_scans ? pol->max_scans :
 	    2 * (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
+	if (notify_start(&err) == -1)
+		log_msg(LOG_ERR, "notices disabled: %s", err);
+	else
+		glue_set_notify(1);
+	if (pthread_create(&tid, NULL, main_counters, NULL) != 0)
+		log_msg(LOG_ERR, "cannot start the counters thread");
 	log_msg(LOG_NOTICE, "started: policy %s, socket %s, quarantine %s",
 	    policy_dir, o.socket != NULL ? o.socket : pol->milter_socket,
 	    pol->quarantine_dir);
 	policy_unref(&(const struct policy *){ pol });
 	r = smfi_main();
 	log_msg(LOG_NOTICE, "stopping");
+	glue_set_notify(0);
+	notify_stop();
+	pol = (struct policy *)glue_policy();
+	(void)glue_counters_flush(pol->quarantine_dir);
+	policy_unref(&(const struct policy *){ pol });
 	glue_shutdown();
 	if (o.pidfile != NULL && unlink(o.pidfile) == -1 && errno != ENOENT)
 		log_msg(LOG_WARNING, "pid file %s: %s", o.pidfile,
