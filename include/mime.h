@@ -22,7 +22,17 @@
  * "1"; children of a multipart are "1", "2", ...; nested "2.1"; the parts of
  * a message/rfc822 body nest the same way under its section.  Parts found
  * inside text (uuencode, yEnc) get "<section>/<name>" (or "/uu1", "/yenc1"
- * when unnamed).
+ * when unnamed).  A container at the top of the message has where ""
+ * (findings about it get where NULL); a container inside message/rfc822
+ * "2" is "2" too, its children "2.1", ...
+ *
+ * A multipart without boundary is read as a text/plain leaf (ctype_alt
+ * keeps the declared type); a multipart or message nested past the depth
+ * limit, or with a base64/qp/uuencode transfer encoding, is a leaf of its
+ * declared type holding its (decoded) bytes.  A limit of 0 means the
+ * default (design.md section 9; names 1024 bytes), depth excepted.  After
+ * an error, and in mime_free, open parts are not ended: the sink frees
+ * what it keeps in part->user.
  *
  * Not thread-safe: one walker per message.
  */
