@@ -1,2 +1,253 @@
-/* stub: being written */
-#include "ftype.h"
+/*
+ * ftype: real file type, own signatures then libmagic (see ftype.h).
+ *
+ * Untrusted input: the bytes of a part.  Limits: libmagic sees at most
+ * FTYPE_MAGIC_MAX bytes, and only FTYPE_TEXT_PREFIX bytes of data whose
+ * start is plainly text (libmagic's text tests cost ~2.8 ms per 64 KiB);
+ * MAGIC_COMPRESS is never set (it forks a decompressor).
+ *
+ * Thread safety: libmagic cookies must not be shared (pitfalls.md), so
+ * each thread opens its own on first use and keeps it in a pthread key
+ * whose destructor closes it at thread exit.  The result string lives in
+ * the cookie and is copied at once.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <magic.h>
+
+#include "ftype_int.h"
+#include "log.h"
+
+#define FTYPE_HTML_SCAN	(64 * 1024)	/* text searched for late markup */
+
+/*
+ * No compressed-file checks, no ELF details (ours).  Encoding checks stay
+ * on: MAGIC_NO_CHECK_ENCODING turns HTML into text/plain.
+ */
+#define FTYPE_FLAGS	(MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF)
+
+static pthread_once_t	ftype_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	ftype_key;
+static int		ftype_key_ok;
+
+static void
+ftype_cookie_close(void *cookie)
+{
+	magic_close(cookie);
+}
+
+static void
+ftype_key_init(void)
+{
+	ftype_key_ok = pthread_key_create(&ftype_key, ftype_cookie_close) == 0;
+}
+
+/* This thread's cookie, opened and loaded on first use; NULL on error. */
+static magic_t
+ftype_cookie(const char **error_r)
+{
+	magic_t m;
+
+	if (pthread_once(&ftype_once, ftype_key_init) != 0 || !ftype_key_ok) {
+		*error_r = "ftype: pthread_key_create failed";
+		return NULL;
+	}
+	if ((m = pthread_getspecific(ftype_key)) != NULL)
+		return m;
+	if ((m = magic_open(FTYPE_FLAGS | MAGIC_MIME_TYPE)) == NULL) {
+		*error_r = "ftype: magic_open failed";
+		return NULL;
+	}
+	if (magic_load(m, NULL) != 0) {
+		log_msg(LOG_ERR, "ftype: magic_load: %s",
+		    magic_error(m) ? magic_error(m) : "unknown error");
+		magic_close(m);
+		*error_r = "ftype: cannot load the libmagic database";
+		return NULL;
+	}
+	if (pthread_setspecific(ftype_key, m) != 0) {
+		magic_close(m);
+		*error_r = "ftype: pthread_setspecific failed";
+		return NULL;
+	}
+	return m;
+}
+
+void
+ftype_thread_end(void)
+{
+	magic_t m;
+
+	if (pthread_once(&ftype_once, ftype_key_init) != 0 || !ftype_key_ok)
+		return;
+	if ((m = pthread_getspecific(ftype_key)) != NULL) {
+		(void)pthread_setspecific(ftype_key, NULL);
+		magic_close(m);
+	}
+}
+
+/*
+ * Is the start plainly text?  No NUL, no C0 controls but TAB, LF, VT, FF,
+ * CR and ESC (ISO-2022-JP); bytes >= 0x80 pass (UTF-8, Shift_JIS, EUC-JP).
+ * UTF-16 with a BOM counts too (its NULs are expected).
+ */
+static int
+ftype_texty(const unsigned char *buf, size_t len)
+{
+	size_t n = len < FTYPE_TEXT_PREFIX ? len : FTYPE_TEXT_PREFIX;
+
+	if (n >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+	    (buf[0] == 0xfe && buf[1] == 0xff)))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = buf[i];
+
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\v' &&
+		    c != '\f' && c != '\r' && c != 0x1b)
+			return 0;
+		if (c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* Copy a libmagic answer, lowercased for the MIME type. */
+static void
+ftype_copy(char *dst, size_t cap, const char *src, int lower)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < cap && src[i] != '\0'; i++)
+		dst[i] = lower ? (char)tolower((unsigned char)src[i]) : src[i];
+	dst[i] = '\0';
+}
+
+/*
+ * libmagic saw only the first FTYPE_TEXT_PREFIX bytes of text: look for
+ * markup further in (HTML smuggling pads the start), case-insensitively,
+ * in at most FTYPE_HTML_SCAN bytes.
+ */
+static int
+ftype_late_html(const unsigned char *buf, size_t len)
+{
+	static const char *const tags[] = { "<html", "<!doctype html",
+	    "<script", "<body", "<iframe", "<svg" };
+	size_t n = len < FTYPE_HTML_SCAN ? len : FTYPE_HTML_SCAN, i, t, k;
+	const unsigned char *p;
+
+	for (i = 0; i < n; i = (size_t)(p - buf) + 1) {
+		if ((p = memchr(buf + i, '<', n - i)) == NULL)
+			return 0;
+		for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+			for (k = 0; tags[t][k] != '\0' && (size_t)(p - buf) + k <
+			    n && tolower(p[k]) == tags[t][k]; k++)
+				;
+			if (tags[t][k] == '\0')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A libmagic answer that a PDF header after offset 0 overrides: nothing
+ * found, text, or a guess from weak magic (junk bytes read as Targa).
+ */
+static int
+ftype_weak(const struct ftype_result *r)
+{
+	return r->cls == FTYPE_UNKNOWN || r->cls == FTYPE_TEXT ||
+	    r->cls == FTYPE_OTHER || strcmp(r->mime, "image/x-tga") == 0;
+}
+
+/* Second call, only for classes where the details matter to a reader. */
+static void
+ftype_describe(magic_t m, const unsigned char *buf, size_t n,
+    struct ftype_result *r)
+{
+	const char *d;
+
+	ftype_copy(r->desc, sizeof(r->desc), ftype_class_name(r->cls), 0);
+	switch (r->cls) {
+	case FTYPE_EXECUTABLE:
+	case FTYPE_SCRIPT:
+	case FTYPE_DISK_IMAGE:
+	case FTYPE_SHORTCUT:
+	case FTYPE_OTHER:
+		break;
+	default:
+		return;
+	}
+	if (magic_setflags(m, FTYPE_FLAGS) == -1)
+		return;
+	if ((d = magic_buffer(m, buf, n)) != NULL)
+		ftype_copy(r->desc, sizeof(r->desc), d, 0);
+	(void)magic_setflags(m, FTYPE_FLAGS | MAGIC_MIME_TYPE);
+}
+
+static int
+ftype_magic(const unsigned char *buf, size_t len, struct ftype_result *r,
+    const char **error_r)
+{
+	size_t n = len < FTYPE_MAGIC_MAX ? len : FTYPE_MAGIC_MAX;
+	magic_t m = ftype_cookie(error_r);
+	const char *t;
+
+	if (m == NULL)
+		return -1;
+	if (ftype_texty(buf, len) && n > FTYPE_TEXT_PREFIX)
+		n = FTYPE_TEXT_PREFIX;
+	if ((t = magic_buffer(m, buf, n)) == NULL) {
+		/* Hostile input may trip libmagic: unidentified, not fatal. */
+		log_msg(LOG_WARNING, "ftype: libmagic: %s",
+		    magic_error(m) ? magic_error(m) : "unknown error");
+		ftype_set(r, "application/octet-stream", FTYPE_UNKNOWN,
+		    "unidentified (libmagic failed)");
+		return 0;
+	}
+	ftype_copy(r->mime, sizeof(r->mime), t, 1);
+	r->cls = ftype_class_of(r->mime);
+	if (ftype_weak(r) &&
+	    ftype_sig_pdf_late(buf, len, r->cls == FTYPE_TEXT, r))
+		return 0;
+	if (n < len && strcmp(r->mime, "text/plain") == 0 &&
+	    ftype_late_html(buf, len)) {
+		ftype_set(r, "text/html", FTYPE_HTML,
+		    "HTML document (markup after the first %d bytes)",
+		    FTYPE_TEXT_PREFIX);
+		return 0;
+	}
+	ftype_describe(m, buf, n, r);
+	return 0;
+}
+
+static int
+ftype_run(const unsigned char *buf, size_t len, int whole,
+    struct ftype_result *r, const char **error_r)
+{
+	memset(r, 0, sizeof(*r));
+	if (len == 0) {
+		ftype_set(r, "application/x-empty", FTYPE_UNKNOWN, "empty");
+		return 0;
+	}
+	if (ftype_sig_match(buf, len, whole, r))
+		return 0;
+	return ftype_magic(buf, len, r, error_r);
+}
+
+int
+ftype_detect(const unsigned char *buf, size_t len, struct ftype_result *r,
+    const char **error_r)
+{
+	return ftype_run(buf, len, 1, r, error_r);
+}
+
+int
+ftype_detect_prefix(const unsigned char *buf, size_t len,
+    struct ftype_result *r, const char **error_r)
+{
+	return ftype_run(buf, len, 0, r, error_r);
+}

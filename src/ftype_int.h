@@ -1,0 +1,33 @@
+/*
+ * ftype_int: private interface between ftype.c (libmagic), ftype_sig.c
+ * (our own signatures) and ftype_map.c (classes, expectations, compare).
+ * Not installed; nothing outside the ftype module includes it.
+ */
+#ifndef TRIAGE_FTYPE_INT_H
+#define TRIAGE_FTYPE_INT_H
+
+#include <stddef.h>
+
+#include "ftype.h"
+
+/*
+ * Match our own signatures.  whole says buf is the complete object (tail
+ * signatures are looked for only then).  Returns 1 and fills r, or 0.
+ */
+int	ftype_sig_match(const unsigned char *buf, size_t len, int whole,
+	    struct ftype_result *r);
+
+/*
+ * A "%PDF-" header after offset 0 (within 1024 bytes; at a line start
+ * when strict), for content libmagic calls data (or text: strict).
+ * Returns 1 and fills r, or 0.
+ */
+int	ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
+	    struct ftype_result *r);
+
+/* Fill r: mime copied (cut to fit), cls, desc formatted (cut to fit). */
+void	ftype_set(struct ftype_result *r, const char *mime,
+	    enum ftype_class cls, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+#endif

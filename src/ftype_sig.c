@@ -1,0 +1,387 @@
+/*
+ * ftype_sig: our own file signatures, checked before libmagic.
+ *
+ * Why our own: libmagic misses OneNote and fixed VHD/VHDX ("data"), is
+ * slow on PE, and we want one stable MIME type for executables whatever
+ * the libmagic version.  Order matters for polyglots: executables first
+ * (a DICOM preamble or an ISO system area may hold an MZ header or a
+ * "%PDF-"), then containers, PDF last (and a PDF header after offset 0
+ * only when libmagic knows nothing better).
+ *
+ * Untrusted input: buf[0..len).  Every offset is checked against len
+ * before it is read (offsets from the file are compared by subtraction,
+ * never added first).  No allocation.  Thread-safe: pure functions.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ftype_int.h"
+
+#define MIME_DOSEXEC	"application/x-dosexec"
+
+/* LNK header: size 0x4C, CLSID 00021401-0000-0000-C000-000000000046. */
+static const unsigned char lnk_magic[20] = {
+	0x4c, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46
+};
+/* OneNote revision store GUID {7B5C52E4-D88C-4DA7-AEB1-5378D02996D3}. */
+static const unsigned char one_magic[16] = {
+	0xe4, 0x52, 0x5c, 0x7b, 0x8c, 0xd8, 0xa7, 0x4d,
+	0xae, 0xb1, 0x53, 0x78, 0xd0, 0x29, 0x96, 0xd3
+};
+
+void
+ftype_set(struct ftype_result *r, const char *mime, enum ftype_class cls,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(r->mime, sizeof(r->mime), "%s", mime);
+	r->cls = cls;
+	va_start(ap, fmt);
+	vsnprintf(r->desc, sizeof(r->desc), fmt, ap);
+	va_end(ap);
+}
+
+static uint16_t
+le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* Does buf hold the n bytes of magic at offset off? */
+static int
+at(const unsigned char *buf, size_t len, size_t off, const void *magic,
+    size_t n)
+{
+	return len >= n && off <= len - n && memcmp(buf + off, magic, n) == 0;
+}
+
+static const char *
+pe_machine(uint16_t m)
+{
+	switch (m) {
+	case 0x014c:
+		return "Intel 80386";
+	case 0x8664:
+		return "x86-64";
+	case 0xaa64:
+		return "Aarch64";
+	case 0x01c0:
+	case 0x01c4:
+		return "ARM";
+	case 0x0200:
+		return "Intel Itanium";
+	default:
+		return "unknown machine";
+	}
+}
+
+static const char *
+pe_subsystem(const unsigned char *opt, size_t avail)
+{
+	if (avail < 70)
+		return "";
+	switch (le16(opt + 68)) {
+	case 1:
+		return " (native)";
+	case 2:
+		return " (GUI)";
+	case 3:
+		return " (console)";
+	case 10: case 11: case 12: case 13:
+		return " (EFI)";
+	default:
+		return "";
+	}
+}
+
+/* MZ, e_lfanew at 0x3c pointing inside buf at "PE\0\0" and a COFF header. */
+static int
+sig_pe(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	const unsigned char *coff, *opt;
+	const char *bits = "PE";
+	uint32_t lfanew;
+	uint16_t chars;
+	size_t avail;
+
+	if (len < 0x40 || buf[0] != 'M' || buf[1] != 'Z')
+		return 0;
+	lfanew = le32(buf + 0x3c);
+	/* "PE\0\0" + 20-byte COFF header must be in the buffer. */
+	if (lfanew < 4 || lfanew > len || len - lfanew < 24 ||
+	    memcmp(buf + lfanew, "PE\0\0", 4) != 0)
+		return 0;
+	coff = buf + lfanew + 4;
+	chars = le16(coff + 18);
+	opt = coff + 20;
+	avail = len - lfanew - 24;
+	if (avail >= 2 && le16(opt) == 0x10b)
+		bits = "PE32";
+	else if (avail >= 2 && le16(opt) == 0x20b)
+		bits = "PE32+";
+	ftype_set(r, MIME_DOSEXEC, FTYPE_EXECUTABLE,
+	    "%s executable%s%s %s, for MS Windows", bits,
+	    (chars & 0x2000) ? " (DLL)" : "", pe_subsystem(opt, avail),
+	    pe_machine(le16(coff)));
+	return 1;
+}
+
+static int
+sig_elf(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	static const char *const what[] = { "no file type", "relocatable",
+	    "executable", "shared object", "core file" };
+	uint16_t type;
+
+	if (len < 20 || !at(buf, len, 0, "\177ELF", 4) ||
+	    (buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2) ||
+	    buf[6] != 1)
+		return 0;
+	type = buf[5] == 1 ? le16(buf + 16) :
+	    (uint16_t)(buf[16] << 8 | buf[17]);
+	if (type == 1 || type == 4) {
+		ftype_set(r, type == 1 ? "application/x-object" :
+		    "application/x-coredump", FTYPE_OTHER, "ELF %s-bit %s %s",
+		    buf[4] == 1 ? "32" : "64", buf[5] == 1 ? "LSB" : "MSB",
+		    what[type]);
+		return 1;
+	}
+	ftype_set(r, type == 3 ? "application/x-sharedlib" :
+	    "application/x-executable", FTYPE_EXECUTABLE, "ELF %s-bit %s %s",
+	    buf[4] == 1 ? "32" : "64", buf[5] == 1 ? "LSB" : "MSB",
+	    type < 4 ? what[type] : "executable");
+	return 1;
+}
+
+/* Is a Mach-O fat header's first cputype a real CPU (not a Java class)? */
+static int
+macho_fat_cpu(uint32_t cpu)
+{
+	switch (cpu & 0x00ffffff) {
+	case 7:		/* x86 / x86_64 */
+	case 12:	/* arm / arm64 */
+	case 18:	/* ppc / ppc64 */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+sig_macho(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	uint32_t m;
+
+	if (len < 28)
+		return 0;
+	m = be32(buf);
+	if (m == 0xfeedface || m == 0xcefaedfe || m == 0xfeedfacf ||
+	    m == 0xcffaedfe) {
+		ftype_set(r, "application/x-mach-binary", FTYPE_EXECUTABLE,
+		    "Mach-O %s-bit %s", (m == 0xfeedface || m == 0xcefaedfe) ?
+		    "32" : "64", m >> 24 == 0xfe ? "big-endian" :
+		    "little-endian");
+		return 1;
+	}
+	/* Fat: 0xcafebabe is also a Java class; those have version >= 45. */
+	if ((m == 0xcafebabe || m == 0xcafebabf) && be32(buf + 4) >= 1 &&
+	    be32(buf + 4) < 20 && macho_fat_cpu(be32(buf + 8))) {
+		ftype_set(r, "application/x-mach-binary", FTYPE_EXECUTABLE,
+		    "Mach-O universal binary with %u architectures",
+		    (unsigned)be32(buf + 4));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Windows Installer packages and patches are OLE2 (CFB, [MS-CFB]) files
+ * whose root storage has the CLSID {000C1084-...} (MSI, MSM) or
+ * {000C1086-...} (MSP).  libmagic only names them when it can read the
+ * summary information stream; the root entry is enough.
+ */
+static int
+sig_msi(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	static const unsigned char ole[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1,
+	    0xb1, 0x1a, 0xe1 };
+	static const unsigned char tail[12] = { 0x00, 0x00, 0x00, 0x00, 0xc0,
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+	const unsigned char *e;
+	uint32_t sect, clsid;
+	uint16_t shift;
+	uint64_t off;
+
+	if (len < 512 || !at(buf, len, 0, ole, sizeof(ole)))
+		return 0;
+	shift = le16(buf + 0x1e);
+	sect = le32(buf + 0x30);		/* first directory sector */
+	if ((shift != 9 && shift != 12) || sect >= 0xfffffffaU)
+		return 0;
+	off = ((uint64_t)sect + 1) << shift;
+	if (off > len || len - off < 128)
+		return 0;
+	e = buf + off;				/* the root entry */
+	clsid = le32(e + 80);
+	if (e[66] != 5 || (clsid != 0x000c1084 && clsid != 0x000c1086) ||
+	    memcmp(e + 84, tail, sizeof(tail)) != 0)
+		return 0;
+	ftype_set(r, "application/x-msi", FTYPE_EXECUTABLE, "%s",
+	    clsid == 0x000c1086 ? "Windows Installer patch (MSP)" :
+	    "Windows Installer package (MSI)");
+	return 1;
+}
+
+/* ISO 9660 and UDF volume recognition sequences (ECMA-119, ECMA-167). */
+static int
+sig_optical(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	static const size_t off[] = { 0x8001, 0x8801, 0x9001, 0x9801 };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (at(buf, len, off[i], "CD001", 5)) {
+			ftype_set(r, "application/x-iso9660-image",
+			    FTYPE_DISK_IMAGE,
+			    "ISO 9660 CD-ROM filesystem data");
+			return 1;
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		if (at(buf, len, off[i], "NSR02", 5) ||
+		    at(buf, len, off[i], "NSR03", 5)) {
+			ftype_set(r, "application/x-udf-image",
+			    FTYPE_DISK_IMAGE, "UDF filesystem data");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+sig_disk(const unsigned char *buf, size_t len, int whole,
+    struct ftype_result *r)
+{
+	if (at(buf, len, 0, "vhdxfile", 8)) {
+		ftype_set(r, "application/x-vhdx", FTYPE_DISK_IMAGE,
+		    "Microsoft Disk Image eXtended (VHDX)");
+		return 1;
+	}
+	if (at(buf, len, 0, "conectix", 8) || (whole && len >= 512 &&
+	    at(buf, len, len - 512, "conectix", 8))) {
+		ftype_set(r, "application/x-vhd", FTYPE_DISK_IMAGE,
+		    "Microsoft Virtual Hard Disk (VHD)");
+		return 1;
+	}
+	if (at(buf, len, 0, "KDMV", 4)) {
+		ftype_set(r, "application/x-vmdk", FTYPE_DISK_IMAGE,
+		    "VMware VMDK disk image");
+		return 1;
+	}
+	if (at(buf, len, 0, "MSWIM\0\0\0", 8)) {
+		ftype_set(r, "application/x-ms-wim", FTYPE_DISK_IMAGE,
+		    "Windows imaging (WIM) image");
+		return 1;
+	}
+	if (whole && len >= 512 && at(buf, len, len - 512, "koly", 4) &&
+	    be32(buf + len - 508) == 4) {
+		ftype_set(r, "application/x-apple-diskimage", FTYPE_DISK_IMAGE,
+		    "Apple disk image (DMG)");
+		return 1;
+	}
+	return sig_optical(buf, len, r);
+}
+
+/* Set r to PDF for a header at buf + i ("%PDF-1.7"). */
+static void
+sig_pdf_set(const unsigned char *buf, size_t len, size_t i,
+    struct ftype_result *r)
+{
+	size_t v;
+
+	i += 5;
+	for (v = 0; i + v < len && v < 4 && ((buf[i + v] >= '0' &&
+	    buf[i + v] <= '9') || buf[i + v] == '.'); v++)
+		;
+	if (v > 0)
+		ftype_set(r, "application/pdf", FTYPE_PDF,
+		    "PDF document, version %.*s", (int)v,
+		    (const char *)buf + i);
+	else
+		ftype_set(r, "application/pdf", FTYPE_PDF, "PDF document");
+}
+
+/*
+ * Readers accept "%PDF-" anywhere in the first 1024 bytes.  Only called
+ * when libmagic found nothing better (a stored PDF inside a zip also has
+ * "%PDF-" near the start).  In text (strict) the header must begin a line;
+ * it must be followed by a digit.
+ */
+int
+ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
+    struct ftype_result *r)
+{
+	size_t n = len < 1024 ? len : 1024;
+
+	for (size_t i = 1; n >= 6 && i <= n - 6; i++) {
+		if (buf[i] != '%' || memcmp(buf + i, "%PDF-", 5) != 0)
+			continue;
+		if ((!strict || buf[i - 1] == '\n' || buf[i - 1] == '\r') &&
+		    buf[i + 5] >= '0' && buf[i + 5] <= '9') {
+			sig_pdf_set(buf, len, i, r);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+ftype_sig_match(const unsigned char *buf, size_t len, int whole,
+    struct ftype_result *r)
+{
+	if (sig_pe(buf, len, r) || sig_elf(buf, len, r) ||
+	    sig_macho(buf, len, r))
+		return 1;
+	if (at(buf, len, 0, lnk_magic, sizeof(lnk_magic))) {
+		ftype_set(r, "application/x-ms-shortcut", FTYPE_SHORTCUT,
+		    "MS Windows shortcut");
+		return 1;
+	}
+	if (sig_msi(buf, len, r))
+		return 1;
+	if (at(buf, len, 0, one_magic, sizeof(one_magic))) {
+		ftype_set(r, "application/onenote", FTYPE_OFFICE,
+		    "Microsoft OneNote section");
+		return 1;
+	}
+	if (sig_disk(buf, len, whole, r))
+		return 1;
+	if (at(buf, len, 128, "DICM", 4)) {
+		ftype_set(r, "application/dicom", FTYPE_MEDICAL,
+		    "DICOM medical imaging data");
+		return 1;
+	}
+	if (at(buf, len, 0, "%PDF-", 5)) {
+		sig_pdf_set(buf, len, 0, r);
+		return 1;
+	}
+	return 0;
+}
