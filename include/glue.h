@@ -67,6 +67,12 @@ void	glue_set_policy(const struct policy *);
 const struct policy *glue_policy(void);
 void	glue_set_leadspc(int);
 
+/* Write the counters to quarantine_dir's database (a thread calls this
+ * every minute and once at shutdown); 0 or -1 (logged). */
+int	glue_counters_flush(const char *quarantine_dir);
+/* Hand quarantines and rejects to the notify thread (notify_start). */
+void	glue_set_notify(int on);
+
 /* The transaction, one function per milter step. */
 enum glue_status glue_connect(void *ctx, const char *hostname, const char *addr);
 enum glue_status glue_helo(void *ctx, const char *helo);

@@ -17,6 +17,7 @@
 
 #include "glue.h"
 #include "glue_int.h"
+#include "hash.h"
 #include "log.h"
 #include "mem.h"
 #include "msgctx.h"
@@ -72,6 +73,12 @@ glue_policy(void)
 }
 
 void
+glue_set_notify(int on)
+{
+	glue_d.notify = on;
+}
+
+void
 glue_set_leadspc(int on)
 {
 	glue_d.leadspc = on;
@@ -89,6 +96,7 @@ glue_msg_free(struct glue_msg **mp)
 		return;
 	scan_free(&m->scan);
 	spool_free(&m->spool);
+	hash_sha256_free(&m->body_hash);
 	msgctx_free(&m->mc);
 	for (i = 0; i < m->nrcpts; i++)
 		free(m->rcpts[i]);
@@ -179,6 +187,8 @@ glue_envfrom(void *ctx, const char *sender)
 	c->msg = m;
 	if (m->spool == NULL)
 		glue_fail(m, "spool", err);
+	else if ((m->body_hash = hash_sha256_new(&err)) == NULL)
+		glue_fail(m, "hash", err);
 	else
 		m->scan = scan_new(m->mc);
 	return GLUE_CONTINUE;
@@ -227,6 +237,17 @@ glue_keep(char **dst, const char *value)
 		*dst = mem_strndup(value, GLUE_MAX_HDRCOPY);
 }
 
+/* A release or notice mark; two marks, or a malformed one, are bad. */
+static void
+glue_mark_header(struct glue_msg *m, enum glue_mark kind, const char *value)
+{
+	if (m->mark != GLUE_MARK_NONE ||
+	    !token_parse(value, m->mark_id, sizeof(m->mark_id), m->mark_tok))
+		m->mark = GLUE_MARK_BAD;
+	else
+		m->mark = kind;
+}
+
 enum glue_status
 glue_header(void *ctx, const char *name, const char *value)
 {
@@ -238,7 +259,11 @@ glue_header(void *ctx, const char *name, const char *value)
 		return GLUE_TEMPFAIL;
 	if (value == NULL)
 		value = "";
-	if (strcasecmp(name, "From") == 0)
+	if (strcasecmp(name, "X-Triage-Release") == 0)
+		glue_mark_header(m, GLUE_MARK_RELEASE, value);
+	else if (strcasecmp(name, "X-Triage-Notice") == 0)
+		glue_mark_header(m, GLUE_MARK_NOTICE, value);
+	else if (strcasecmp(name, "From") == 0)
 		glue_keep(&m->hdr_from, value);
 	else if (strcasecmp(name, "Subject") == 0) {
 		glue_keep(&m->subject, value);
@@ -264,6 +289,25 @@ glue_eoh(void *ctx)
 	return GLUE_CONTINUE;
 }
 
+/* The body digest of token.h: every byte after the header, CRs left out. */
+static void
+glue_body_hash(struct glue_msg *m, const unsigned char *p, size_t len)
+{
+	const unsigned char *cr;
+	const char *err = NULL;
+
+	while (len > 0 && !m->failed) {
+		cr = memchr(p, '\r', len);
+		size_t n = cr != NULL ? (size_t)(cr - p) : len;
+
+		if (n > 0 && hash_sha256_update(m->body_hash, p, n, &err) == -1)
+			glue_fail(m, "hash", err);
+		n += cr != NULL;
+		p += n;
+		len -= n;
+	}
+}
+
 enum glue_status
 glue_body(void *ctx, const unsigned char *p, size_t len)
 {
@@ -272,6 +316,7 @@ glue_body(void *ctx, const unsigned char *p, size_t len)
 	if (c == NULL || c->msg == NULL)
 		return GLUE_TEMPFAIL;
 	glue_feed(c->msg, p, len);
+	glue_body_hash(c->msg, p, len);
 	return GLUE_CONTINUE;
 }
 

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mem.h"
 #include "msgctx.h"
+#include "notify.h"
 #include "policy.h"
 #include "quar.h"
 #include "report.h"
@@ -266,7 +267,7 @@ glue_quarantine(void *ctx, struct glue_conn *c, const struct policy *pol,
 /* design.md section 10: one line per message, nothing from the body. */
 static void
 glue_log(struct glue_conn *c, const char *qid, enum verdict_action v,
-    const char *rules, int64_t qid_store, enum glue_status st)
+    const char *rules, int64_t qid_store, enum glue_status st, int passed)
 {
 	struct glue_msg *m = c->msg;
 	struct sbuf from, q;
@@ -281,6 +282,10 @@ glue_log(struct glue_conn *c, const char *qid, enum verdict_action v,
 	if (qid_store > 0)
 		snprintf(stored, sizeof(stored), " quarantine_id=%lld",
 		    (long long)qid_store);
+	else if (passed)
+		snprintf(stored, sizeof(stored), " passed=%s:%.24s",
+		    m->mark == GLUE_MARK_RELEASE ? "release" : "notice",
+		    m->mark_id);
 	log_msg(v == VERDICT_ACCEPT ? LOG_INFO : LOG_NOTICE,
 	    "%s: qid=%s client=%s from=<%s> nrcpt=%zu verdict=%s score=%d "
 	    "rules=%s answer=%s%s ms=%llu%s%s", m->mc->id, sbuf_str(&q),
@@ -290,6 +295,47 @@ glue_log(struct glue_conn *c, const char *qid, enum verdict_action v,
 	    m->failed ? " error=" : "", m->failed ? m->error : "");
 	sbuf_release(&from);
 	sbuf_release(&q);
+}
+
+/*
+ * A marked message: 1 when the mark lets it pass; else the mark is
+ * recorded as a finding (or the check failed: m->failed) and 0.
+ */
+static int
+glue_act_mark(struct glue_msg *m)
+{
+	int r = glue_mark_check(m);
+
+	if (r == 1)
+		return 1;
+	if (r == 0) {
+		msgctx_finding(m->mc, "release.invalid_token", NULL,
+		    "%s mark for id %.40s does not verify or was used before",
+		    m->mark == GLUE_MARK_NOTICE ? "notice" : "release",
+		    m->mark == GLUE_MARK_BAD ? "(malformed)" : m->mark_id);
+		verdict_compute(m->mc);
+	}
+	return 0;
+}
+
+static void
+glue_notify(struct glue_conn *c, const char *qid, int64_t id)
+{
+	struct glue_msg *m = c->msg;
+	struct notify_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.quarantine_id = id;
+	ev.msgid = m->mc->id;
+	ev.qid = qid;
+	ev.client_addr = c->client_addr;
+	ev.env_from = m->env_from;
+	ev.rcpts = (const char *const *)m->rcpts;
+	ev.nrcpts = m->nrcpts;
+	ev.hdr_from = m->hdr_from;
+	ev.subject = m->subject;
+	ev.mc = m->mc;
+	notify_submit(m->mc->pol, &ev);
 }
 
 enum glue_status
@@ -303,6 +349,7 @@ glue_act(void *ctx, struct glue_conn *c)
 	enum verdict_action v;
 	enum glue_status st;
 	int64_t id = 0;
+	int passed = 0;
 
 	qidv = glue_d.ops->getsymval(ctx, "i");
 	snprintf(qid, sizeof(qid), "%s", qidv != NULL ? qidv : "unknown");
@@ -313,7 +360,11 @@ glue_act(void *ctx, struct glue_conn *c)
 			glue_fail(m, "scan", err);
 		sem_post(&glue_d.scans);
 	}
+	if (!m->failed && m->mark != GLUE_MARK_NONE)
+		passed = glue_act_mark(m);
 	v = m->failed ? pol->internal_error_action : m->mc->verdict;
+	if (passed)
+		v = VERDICT_ACCEPT;
 	m->mc->verdict = v;
 	sbuf_init(&rules, 4096);
 	glue_rules(m->mc, &rules);
@@ -335,7 +386,11 @@ glue_act(void *ctx, struct glue_conn *c)
 		st = glue_tempfail(ctx);
 		break;
 	}
-	glue_log(c, qid, v, sbuf_str(&rules), id, st);
+	glue_log(c, qid, v, sbuf_str(&rules), id, st, passed);
+	glue_count(m, verdict_name(v));
+	if (glue_d.notify && (st == GLUE_DISCARD || (v == VERDICT_QUARANTINE &&
+	    id > 0) || (v == VERDICT_REJECT && st == GLUE_REJECT)))
+		glue_notify(c, qid, id);
 	sbuf_release(&rules);
 	return st;
 }

@@ -9,13 +9,19 @@
 #include <stddef.h>
 
 #include "glue.h"
+#include "token.h"
 
 #define GLUE_MAX_ADDR		512	/* bytes kept of an address */
 #define GLUE_MAX_HDRCOPY	2048	/* bytes kept of From and Subject */
 
+struct hash_sha256;
 struct msgctx;
 struct scan;
 struct spool;
+
+/* Marks that let our own mail through (token.h). */
+enum glue_mark { GLUE_MARK_NONE = 0, GLUE_MARK_RELEASE, GLUE_MARK_NOTICE,
+	GLUE_MARK_BAD };
 
 struct glue_msg {
 	struct msgctx	*mc;
@@ -27,6 +33,10 @@ struct glue_msg {
 	char		*hdr_from;	/* raw value of the first From */
 	char		*subject;	/* raw value of the first Subject */
 	int		 nsubject;	/* Subject headers seen */
+	struct hash_sha256 *body_hash;	/* of the body, CRs left out */
+	enum glue_mark	 mark;
+	char		 mark_id[64];
+	char		 mark_tok[TOKEN_HEX];
 	int		 failed;	/* an internal error happened */
 	char		 error[256];
 };
@@ -45,6 +55,7 @@ struct glue_daemon {
 	sem_t			 scans;
 	unsigned		 max_scans;
 	int			 leadspc;
+	int			 notify;	/* notify thread running */
 };
 
 extern struct glue_daemon glue_d;
@@ -54,6 +65,10 @@ void			glue_fail(struct glue_msg *, const char *what,
 			    const char *err);
 /* Feed bytes to the spool and the scanner (bounded by the semaphore). */
 void			glue_feed(struct glue_msg *, const void *, size_t);
+/* The message's mark checked: 1 let it pass, 0 invalid, -1 error. */
+int			glue_mark_check(struct glue_msg *);
+/* Count a message for `triagectl stats` (flushed by a thread). */
+void			glue_count(const struct glue_msg *, const char *verdict);
 /* End of message: verdict, action, log line. */
 enum glue_status	glue_act(void *ctx, struct glue_conn *);
 
