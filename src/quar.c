@@ -1,16 +1,18 @@
 /*
- * quar: SQLite quarantine store (see quar.h).
+ * quar: SQLite quarantine store (see quar.h): open and schema upgrades,
+ * store, list, read back.  The administrative state changes are in
+ * quar_admin.c, release in quar_release.c, the report reader in
+ * quar_json.c.
  *
  * Untrusted input: every string and the raw message come from mail; they
  * are bound as parameters, never pasted into SQL.  The raw message is
- * streamed from the spool file into a zeroblob with sqlite3_blob_write, so
- * storing a 64 MiB message does not need 64 MiB of memory.
+ * streamed from the spool file into a zeroblob with sqlite3_blob_write,
+ * and read back in 64 KiB pieces with sqlite3_blob_read, so a 64 MiB
+ * message never needs 64 MiB of memory.
  * Thread-safe: a mutex serialises our transactions on the shared handle.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,25 +22,37 @@
 
 #include "mem.h"
 #include "quar.h"
+#include "quar_int.h"
 
 #define QUAR_COPY_BUF	65536
 
-struct quar {
-	sqlite3		*db;
-	pthread_mutex_t	 lock;
-};
-
 static _Thread_local char quar_err[512];
 
-static const char *
+const char *
 quar_error(struct quar *q, const char *what)
 {
-	snprintf(quar_err, sizeof(quar_err), "quarantine: %s: %s", what,
-	    q != NULL && q->db != NULL ? sqlite3_errmsg(q->db) : strerror(errno));
+	int busy = q != NULL && q->db != NULL &&
+	    (sqlite3_errcode(q->db) == SQLITE_BUSY ||
+	    sqlite3_errcode(q->db) == SQLITE_LOCKED);
+
+	if (busy)
+		snprintf(quar_err, sizeof(quar_err), "quarantine: %.200s: "
+		    "database is locked (another process is writing it; "
+		    "try again)", what);
+	else if (q != NULL && q->db != NULL &&
+	    sqlite3_errcode(q->db) == SQLITE_READONLY)
+		snprintf(quar_err, sizeof(quar_err), "quarantine: %.200s: "
+		    "permission denied: the database is read-only for this "
+		    "user (run as root)", what);
+	else
+		snprintf(quar_err, sizeof(quar_err), "quarantine: %.200s: %s",
+		    what, q != NULL && q->db != NULL ? sqlite3_errmsg(q->db) :
+		    strerror(errno));
 	return quar_err;
 }
 
-static const char quar_schema[] =
+/* Version 1, as the first release created it (kept verbatim in effect). */
+static const char quar_schema_v1[] =
     "CREATE TABLE IF NOT EXISTS messages ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " created INTEGER NOT NULL,"
@@ -54,17 +68,142 @@ static const char quar_schema[] =
     "CREATE TABLE IF NOT EXISTS audit ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
     " action TEXT NOT NULL, message INTEGER, uid INTEGER, user TEXT,"
-    " sudo_user TEXT, reason TEXT);"
-    "PRAGMA user_version = 1;";
+    " sudo_user TEXT, reason TEXT);";
 
-static int
+/* Version 1 to 2: release and delete state, audit detail, counters. */
+static const char quar_schema_v2[] =
+    "ALTER TABLE messages ADD COLUMN released_at INTEGER;"
+    "ALTER TABLE messages ADD COLUMN released_by TEXT;"
+    "ALTER TABLE messages ADD COLUMN release_to TEXT;"
+    "ALTER TABLE messages ADD COLUMN release_used_at INTEGER;"
+    "ALTER TABLE messages ADD COLUMN deleted_at INTEGER;"
+    "ALTER TABLE audit ADD COLUMN detail TEXT;"
+    "CREATE INDEX IF NOT EXISTS audit_message ON audit(message);"
+    "CREATE TABLE IF NOT EXISTS counters ("
+    " day TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (day, key)) WITHOUT ROWID;"
+    "PRAGMA user_version = 2;";
+
+int
 quar_exec(struct quar *q, const char *sql, const char **error_r)
 {
 	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		*error_r = quar_error(q, sql);
+		*error_r = quar_error(q, strncmp(sql, "PRAGMA", 6) == 0 ||
+		    strlen(sql) < 40 ? sql : "schema");
 		return -1;
 	}
 	return 0;
+}
+
+sqlite3_stmt *
+quar_prepare(struct quar *q, const char *sql, const char **error_r)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*error_r = quar_error(q, "prepare");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+const char *
+quar_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? (const char *)s : "";
+}
+
+int
+quar_begin(struct quar *q, const char **error_r)
+{
+	pthread_mutex_lock(&q->lock);
+	if (quar_exec(q, "BEGIN IMMEDIATE", error_r) == -1) {
+		pthread_mutex_unlock(&q->lock);
+		return -1;
+	}
+	return 0;
+}
+
+int
+quar_end(struct quar *q, int ok, const char **error_r)
+{
+	int r = -1;
+
+	if (ok && quar_exec(q, "COMMIT", error_r) == 0)
+		r = 0;
+	if (r == -1)
+		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&q->lock);
+	return r;
+}
+
+static int
+quar_version(struct quar *q, int *v_r, const char **error_r)
+{
+	sqlite3_stmt *st = quar_prepare(q, "PRAGMA user_version", error_r);
+	int r = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*v_r = sqlite3_column_int(st, 0);
+		r = 0;
+	} else
+		*error_r = quar_error(q, "user_version");
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Inside the upgrade transaction: from version v to the current one. */
+static int
+quar_migrate(struct quar *q, int v, int create, const char **error_r)
+{
+	static char err[160];
+
+	if (v == 0 && !create) {
+		*error_r = "quarantine: the database is empty (the milter "
+		    "creates it on start)";
+		return -1;
+	}
+	if (v > QUAR_SCHEMA_VERSION || v < 0) {
+		snprintf(err, sizeof(err), "quarantine: database schema "
+		    "version %d is newer than this program's (%d)", v,
+		    QUAR_SCHEMA_VERSION);
+		*error_r = err;
+		return -1;
+	}
+	if (v == 0 && quar_exec(q, quar_schema_v1, error_r) == -1)
+		return -1;
+	if (v <= 1 && quar_exec(q, quar_schema_v2, error_r) == -1)
+		return -1;
+	return 0;
+}
+
+/* Bring the schema to QUAR_SCHEMA_VERSION; a no-op read when current. */
+static int
+quar_upgrade(struct quar *q, int create, const char **error_r)
+{
+	int v, ok;
+
+	if (quar_version(q, &v, error_r) == -1)
+		return -1;
+	if (v == QUAR_SCHEMA_VERSION)
+		return 0;
+	if (!create && v != 0 && sqlite3_db_readonly(q->db, "main") == 1) {
+		*error_r = "quarantine: the database has an old schema and "
+		    "is read-only for you; run triagectl as root once";
+		return -1;
+	}
+	if (quar_begin(q, error_r) == -1)
+		return -1;
+	/* Another process may have upgraded it meanwhile: look again. */
+	ok = quar_version(q, &v, error_r) == 0 &&
+	    (v == QUAR_SCHEMA_VERSION || quar_migrate(q, v, create,
+	    error_r) == 0);
+	return quar_end(q, ok, error_r);
 }
 
 struct quar *
@@ -92,14 +231,23 @@ quar_open(const char *dir, int create, int busy_ms, const char **error_r)
 			close(fd);
 	}
 	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
-		*error_r = quar_error(q, path);
+		errno = q->db != NULL ? sqlite3_system_errno(q->db) : errno;
+		*error_r = quar_error(NULL, path);
 		quar_close(&q);
 		return NULL;
 	}
 	sqlite3_busy_timeout(q->db, busy_ms);
+	/*
+	 * Keep the -wal and -shm files when the last connection closes, so
+	 * that members of the quarantine group, who may only read, can
+	 * still open the database while the milter is idle.
+	 */
+	(void)sqlite3_file_control(q->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &(int){ 1 });
 	if (quar_exec(q, "PRAGMA journal_mode=WAL;", error_r) == -1 ||
 	    quar_exec(q, "PRAGMA synchronous=FULL;", error_r) == -1 ||
-	    (create && quar_exec(q, quar_schema, error_r) == -1)) {
+	    quar_exec(q, "PRAGMA journal_size_limit=1048576;", error_r) == -1 ||
+	    quar_upgrade(q, create, error_r) == -1) {
 		quar_close(&q);
 		return NULL;
 	}
@@ -126,7 +274,8 @@ quar_join(const char *const *v, size_t n)
 	char *r, *p;
 
 	for (i = 0; i < n; i++)
-		len += strlen(v[i]) + 1;
+		if (mem_add(len, strlen(v[i]) + 1, &len) == -1)
+			return mem_strdup("");
 	p = r = mem_alloc(len);
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(v[i]);
@@ -198,13 +347,13 @@ quar_fill_blob(struct quar *q, int64_t id, int fd, uint64_t size,
 static int
 quar_insert_body(struct quar *q, int64_t id, uint64_t size, const char **error_r)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int r = -1;
 
-	if (sqlite3_prepare_v2(q->db, "INSERT INTO bodies (id, raw)"
-	    " VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
-		*error_r = quar_error(q, "prepare body");
-	else if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	if ((st = quar_prepare(q, "INSERT INTO bodies (id, raw)"
+	    " VALUES (?, ?)", error_r)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_zeroblob64(st, 2, size) != SQLITE_OK)
 		*error_r = quar_error(q, "bind body");
 	else if (sqlite3_step(st) != SQLITE_DONE)
@@ -223,13 +372,14 @@ quar_insert(struct quar *q, const struct quar_item *it, int64_t *id_r,
 	    " client_addr, client_name, helo, env_from, rcpts, hdr_from,"
 	    " subject, verdict, score, rules, report, size)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = NULL;
-	char *rcpts = quar_join(it->rcpts, it->nrcpts);
+	sqlite3_stmt *st;
+	char *rcpts;
 	int r = -1;
 
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-		*error_r = quar_error(q, "prepare insert");
-	else if (quar_bind_item(st, it, rcpts) == -1)
+	if ((st = quar_prepare(q, sql, error_r)) == NULL)
+		return -1;
+	rcpts = quar_join(it->rcpts, it->nrcpts);
+	if (quar_bind_item(st, it, rcpts) == -1)
 		*error_r = quar_error(q, "bind");
 	else if (sqlite3_step(st) != SQLITE_DONE)
 		*error_r = quar_error(q, "insert");
@@ -246,68 +396,128 @@ int
 quar_store(struct quar *q, const struct quar_item *it, int64_t *id_r,
     const char **error_r)
 {
-	int r = -1;
+	int ok;
 
 	if (it->size > 0x7fffffff) {
 		*error_r = "quarantine: message too large for one blob";
 		return -1;
 	}
-	pthread_mutex_lock(&q->lock);
-	if (quar_exec(q, "BEGIN IMMEDIATE", error_r) == 0) {
-		if (quar_insert(q, it, id_r, error_r) == 0 &&
-		    quar_fill_blob(q, *id_r, it->fd, it->size, error_r) == 0 &&
-		    quar_exec(q, "COMMIT", error_r) == 0)
-			r = 0;
-		else
-			(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	pthread_mutex_unlock(&q->lock);
-	return r;
+	if (quar_begin(q, error_r) == -1)
+		return -1;
+	ok = quar_insert(q, it, id_r, error_r) == 0 &&
+	    quar_fill_blob(q, *id_r, it->fd, it->size, error_r) == 0;
+	return quar_end(q, ok, error_r);
 }
 
-static const char *
-quar_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
+#define QUAR_ROW_COLS	"id, created, msgid, qid, client_addr, env_from," \
+	" rcpts, hdr_from, subject, verdict, rules, status, score, size," \
+	" client_name, helo, released_by, release_to, released_at," \
+	" release_used_at, deleted_at"
 
-	return s != NULL ? (const char *)s : "";
+static void
+quar_fill_row(sqlite3_stmt *st, struct quar_row *row, int with_report)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(st, 0);
+	row->created = sqlite3_column_int64(st, 1);
+	row->msgid = quar_col(st, 2);
+	row->qid = quar_col(st, 3);
+	row->client_addr = quar_col(st, 4);
+	row->env_from = quar_col(st, 5);
+	row->rcpts = quar_col(st, 6);
+	row->hdr_from = quar_col(st, 7);
+	row->subject = quar_col(st, 8);
+	row->verdict = quar_col(st, 9);
+	row->rules = quar_col(st, 10);
+	row->status = quar_col(st, 11);
+	row->score = sqlite3_column_int(st, 12);
+	row->size = sqlite3_column_int64(st, 13);
+	row->client_name = quar_col(st, 14);
+	row->helo = quar_col(st, 15);
+	row->released_by = quar_col(st, 16);
+	row->release_to = quar_col(st, 17);
+	row->released_at = sqlite3_column_int64(st, 18);
+	row->release_used_at = sqlite3_column_int64(st, 19);
+	row->deleted_at = sqlite3_column_int64(st, 20);
+	row->report = with_report ? quar_col(st, 21) : "";
+}
+
+/* The sender and recipient patterns, which SQL cannot do for us. */
+static int
+quar_row_matches(const struct quar_filter *f, const struct quar_row *row)
+{
+	char one[1024];
+	const char *p, *nl;
+	size_t n;
+
+	if (f->sender != NULL && !quar_match(f->sender, row->env_from) &&
+	    !quar_match(f->sender, row->hdr_from))
+		return 0;
+	if (f->rcpt == NULL)
+		return 1;
+	for (p = row->rcpts; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		n = (size_t)(nl - p) < sizeof(one) ? (size_t)(nl - p) :
+		    sizeof(one) - 1;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (quar_match(f->rcpt, one))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+quar_bind_filter(sqlite3_stmt *st, const struct quar_filter *f)
+{
+	int rc = SQLITE_OK;
+
+	if (f->since != 0)
+		rc |= sqlite3_bind_int64(st, 1, f->since);
+	if (f->before != 0)
+		rc |= sqlite3_bind_int64(st, 2, f->before);
+	rc |= sqlite3_bind_text(st, 3, f->verdict, -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_text(st, 4, f->status, -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_text(st, 5, f->rule, -1, SQLITE_STATIC);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int
-quar_list(struct quar *q, size_t limit,
+quar_list_filter(struct quar *q, const struct quar_filter *f,
     int (*fn)(void *, const struct quar_row *), void *arg,
     const char **error_r)
 {
-	static const char sql[] = "SELECT id, created, msgid, qid,"
-	    " client_addr, env_from, rcpts, hdr_from, subject, verdict, rules,"
-	    " status, score, size FROM messages ORDER BY id DESC LIMIT ?";
-	sqlite3_stmt *st = NULL;
+	static const char sql[] = "SELECT " QUAR_ROW_COLS ","
+	    " CASE WHEN ?6 THEN report END FROM messages"
+	    " WHERE (?1 IS NULL OR created >= ?1)"
+	    " AND (?2 IS NULL OR created < ?2)"
+	    " AND (?3 IS NULL OR verdict = ?3)"
+	    " AND (?4 IS NULL OR status = ?4)"
+	    " AND (?5 IS NULL OR instr(',' || IFNULL(rules, '') || ',',"
+	    " ',' || ?5 || ',') > 0)"
+	    " ORDER BY created DESC, id DESC";
+	sqlite3_stmt *st;
 	struct quar_row row;
-	int rc, r = 0;
+	size_t n = 0;
+	int rc = SQLITE_DONE, r = 0;
 
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		*error_r = quar_error(q, "prepare list");
+	if ((st = quar_prepare(q, sql, error_r)) == NULL)
+		return -1;
+	if (quar_bind_filter(st, f) == -1 ||
+	    sqlite3_bind_int(st, 6, f->with_report != 0) != SQLITE_OK) {
+		*error_r = quar_error(q, "bind list");
+		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && r == 0) {
-		row.id = sqlite3_column_int64(st, 0);
-		row.created = sqlite3_column_int64(st, 1);
-		row.msgid = quar_col(st, 2);
-		row.qid = quar_col(st, 3);
-		row.client_addr = quar_col(st, 4);
-		row.env_from = quar_col(st, 5);
-		row.rcpts = quar_col(st, 6);
-		row.hdr_from = quar_col(st, 7);
-		row.subject = quar_col(st, 8);
-		row.verdict = quar_col(st, 9);
-		row.rules = quar_col(st, 10);
-		row.status = quar_col(st, 11);
-		row.score = sqlite3_column_int(st, 12);
-		row.size = sqlite3_column_int64(st, 13);
+	while (r == 0 && (f->limit == 0 || n < f->limit) &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		quar_fill_row(st, &row, f->with_report);
+		if (!quar_row_matches(f, &row))
+			continue;
+		n++;
 		r = fn(arg, &row);
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (r == 0 && (f->limit == 0 || n < f->limit) && rc != SQLITE_DONE) {
 		*error_r = quar_error(q, "list");
 		r = -1;
 	}
@@ -315,7 +525,46 @@ quar_list(struct quar *q, size_t limit,
 	return r;
 }
 
-static int
+int
+quar_list(struct quar *q, size_t limit,
+    int (*fn)(void *, const struct quar_row *), void *arg,
+    const char **error_r)
+{
+	struct quar_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.limit = limit;
+	return quar_list_filter(q, &f, fn, arg, error_r);
+}
+
+int
+quar_get(struct quar *q, int64_t id,
+    int (*fn)(void *, const struct quar_row *), void *arg,
+    const char **error_r)
+{
+	sqlite3_stmt *st;
+	struct quar_row row;
+	int rc, r;
+
+	if ((st = quar_prepare(q, "SELECT " QUAR_ROW_COLS ", report"
+	    " FROM messages WHERE id = ?", error_r)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		quar_fill_row(st, &row, 1);
+		r = fn(arg, &row);
+	} else if (rc == SQLITE_DONE)
+		r = QUAR_NOT_FOUND;
+	else {
+		*error_r = quar_error(q, "get");
+		r = -1;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
 quar_write_all(int fd, const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -333,45 +582,87 @@ quar_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-int
-quar_export(struct quar *q, int64_t id, int fd, const char **error_r)
+/* Size of the stored body of id: 0 and *size_r, 1 when none, -1. */
+static int
+quar_body_size(struct quar *q, int64_t id, int *size_r, const char **error_r)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int rc, r;
 
-	if (sqlite3_prepare_v2(q->db, "SELECT raw FROM bodies WHERE id = ?",
-	    -1, &st, NULL) != SQLITE_OK) {
-		*error_r = quar_error(q, "prepare export");
+	if ((st = quar_prepare(q, "SELECT length(raw) FROM bodies"
+	    " WHERE id = ?", error_r)) == NULL)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = 1;
-	else if (rc != SQLITE_ROW) {
-		*error_r = quar_error(q, "export");
-		r = -1;
-	} else if (quar_write_all(fd, sqlite3_column_blob(st, 0),
-	    (size_t)sqlite3_column_bytes(st, 0)) == -1) {
-		*error_r = quar_error(NULL, "write");
-		r = -1;
-	} else
+	if (rc == SQLITE_ROW) {
+		*size_r = sqlite3_column_int(st, 0);
 		r = 0;
+	} else if (rc == SQLITE_DONE)
+		r = 1;
+	else {
+		*error_r = quar_error(q, "body size");
+		r = -1;
+	}
 	sqlite3_finalize(st);
 	return r;
 }
 
 int
-quar_report(struct quar *q, int64_t id, char **report_r, const char **error_r)
+quar_body_read(struct quar *q, int64_t id,
+    int (*fn)(void *, const unsigned char *, size_t, const char **),
+    void *arg, const char **error_r)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r;
+	unsigned char *buf;
+	sqlite3_blob *blob;
+	int size, off = 0, n, r;
 
-	if (sqlite3_prepare_v2(q->db, "SELECT report FROM messages WHERE id = ?",
-	    -1, &st, NULL) != SQLITE_OK) {
-		*error_r = quar_error(q, "prepare report");
+	if ((r = quar_body_size(q, id, &size, error_r)) != 0)
+		return r;
+	if (sqlite3_blob_open(q->db, "main", "bodies", "raw", id, 0,
+	    &blob) != SQLITE_OK) {
+		*error_r = quar_error(q, "blob open");
 		return -1;
 	}
+	buf = mem_alloc(QUAR_COPY_BUF);
+	for (r = 0; r == 0 && off < size; off += n) {
+		n = size - off < QUAR_COPY_BUF ? size - off : QUAR_COPY_BUF;
+		if (sqlite3_blob_read(blob, buf, n, off) != SQLITE_OK) {
+			*error_r = quar_error(q, "blob read");
+			r = -1;
+		} else
+			r = fn(arg, buf, (size_t)n, error_r);
+	}
+	free(buf);
+	sqlite3_blob_close(blob);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+quar_export_piece(void *arg, const unsigned char *p, size_t n,
+    const char **error_r)
+{
+	if (quar_write_all(*(int *)arg, p, n) == -1) {
+		*error_r = quar_error(NULL, "write");
+		return -1;
+	}
+	return 0;
+}
+
+int
+quar_export(struct quar *q, int64_t id, int fd, const char **error_r)
+{
+	return quar_body_read(q, id, quar_export_piece, &fd, error_r);
+}
+
+int
+quar_report(struct quar *q, int64_t id, char **report_r, const char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((st = quar_prepare(q, "SELECT report FROM messages WHERE id = ?",
+	    error_r)) == NULL)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

@@ -36,11 +36,21 @@ ctl_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: triagectl scan [--policy DIR] [--json] FILE|- ...\n"
 	    "       triagectl policy check [DIR]\n"
-	    "       triagectl quarantine [--policy DIR | --dir QDIR] list "
-	    "[--limit N] [--json]\n"
-	    "       triagectl quarantine [--policy DIR | --dir QDIR] show ID\n"
-	    "       triagectl quarantine [--policy DIR | --dir QDIR] export ID "
-	    "[-o FILE]\n"
+	    "       triagectl quarantine [--policy DIR] [--dir QDIR] COMMAND\n"
+	    "         list [--since DUR] [--sender PAT] [--rcpt PAT] "
+	    "[--rule ID]\n"
+	    "              [--verdict V] [--status S] [--limit N] [--json]\n"
+	    "         show ID [--json]\n"
+	    "         export ID [-o FILE] [--reason TEXT]\n"
+	    "         release ID --reason TEXT [--to ADDR] [--force]\n"
+	    "         delete ID --reason TEXT\n"
+	    "         purge --older-than DUR [--reason TEXT]\n"
+	    "         audit [--id ID] [--limit N] [--json]\n"
+	    "         init-key [--owner USER]\n"
+	    "         import FILE [--from ADDR] [--to ADDR,...] "
+	    "[--verdict V] [--reason TEXT]\n"
+	    "       triagectl stats [--policy DIR] [--dir QDIR] [--since DUR] "
+	    "[--top N] [--json]\n"
 	    "       triagectl --version\n"
 	    "The default policy directory is %s.\n", CTL_DEFAULT_POLICY);
 }
@@ -197,6 +207,8 @@ main(int argc, char **argv)
 		return ctl_policy_check(argc - 3, argv + 3);
 	if (argc >= 2 && strcmp(argv[1], "quarantine") == 0)
 		return ctl_quarantine(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "stats") == 0)
+		return ctl_stats(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("triagectl %s\n", PACKAGE_VERSION);
 		return 0;

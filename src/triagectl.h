@@ -15,7 +15,9 @@ struct policy;
 int		 ctl_usage_error(void);
 /* Load a policy, printing every error; NULL on failure. */
 struct policy	*ctl_policy(const char *dir);
-/* triagectl quarantine ... */
+/* triagectl quarantine ... (triagectl_quar.c) */
 int		 ctl_quarantine(int argc, char **argv);
+/* triagectl stats ... (triagectl_stats.c) */
+int		 ctl_stats(int argc, char **argv);
 
 #endif
