@@ -1,0 +1,4 @@
+@echo off
+rem golden test dummy
+set MSG=golden test
+echo %MSG%
