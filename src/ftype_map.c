@@ -118,6 +118,7 @@ static const struct mime_class mime_exact[] = {
 	{ "application/x-apple-diskimage", FTYPE_DISK_IMAGE },
 	{ "application/x-ms-wim", FTYPE_DISK_IMAGE },
 	{ "application/x-raw-disk-image", FTYPE_DISK_IMAGE },
+	{ "application/x-ima", FTYPE_DISK_IMAGE },	/* libmagic: FAT floppy */
 	{ "application/x-virtualbox-vdi", FTYPE_DISK_IMAGE },
 	{ "application/x-ms-shortcut", FTYPE_SHORTCUT },
 	{ "application/x-mswinurl", FTYPE_SHORTCUT },
