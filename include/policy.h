@@ -23,7 +23,9 @@
 
 #include "verdict.h"
 
+struct rx_set;
 struct strset;
+struct urlcheck_prot;
 
 /* Every error message of one load, each "file:line: message". */
 struct policy_errors {
@@ -65,6 +67,14 @@ struct policy {
 	struct strset		*url_blocklist;
 	struct strset		*url_allowlist;
 	struct strset		*protected_domains;
+	/* Links (urlcheck(7)-style checks; see triage.conf(5)). */
+	struct strset		*url_shorteners;	/* LISTS_DOMAINS */
+	struct strset		*suspicious_tlds;	/* LISTS_DOMAINS */
+	struct strset		*intranet_hosts;	/* LISTS_DOMAINS */
+	struct urlcheck_prot	*protected_index;	/* lookalike index */
+	struct rx_set		*regex_rules;		/* admin regexes */
+	unsigned		 max_urls;		/* per message, 2000 */
+	unsigned		 max_url_length;	/* bytes, 8192 */
 
 	/* The daemon (triage-milter(8)); owned strings. */
 	char			*milter_socket;
@@ -74,6 +84,16 @@ struct policy {
 	char			*subject_prefix;	/* UTF-8; "" = none */
 	char			*reject_text;		/* printable ASCII */
 	unsigned		 max_scans;		/* 0 = 2 x CPUs */
+
+	/* Release and notices; owned strings. */
+	char			*sendmail_path;
+	char			*release_key_file;
+	char			*notify_to;		/* "" = no notices */
+	char			*notify_from;
+	int			 notify_lang;		/* 0 ja, 1 en */
+	unsigned		 notify_window_ms;
+	unsigned		 notify_max_per_hour;
+	int			 notify_recipients;
 
 	int			 refs;		/* atomic; private to policy.c */
 };

@@ -353,6 +353,39 @@ ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
 	return 0;
 }
 
+/*
+ * Common benign formats whose magic is unambiguous: answered here because
+ * libmagic costs far more per call (it compiles its regexes every time).
+ * Zips only when the first member shows an ordinary archive: OOXML, ODF,
+ * JAR, APK and EPUB start with tell-tale members and go to libmagic.
+ */
+static int
+sig_common(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	static const char *const special[] = { "[Content_Types].xml", "_rels/",
+	    "mimetype", "META-INF/", "AndroidManifest.xml", "classes.dex",
+	    "docProps/", "word/", "xl/", "ppt/" };
+	size_t i, n;
+
+	if (at(buf, len, 0, "\x89PNG\r\n\x1a\n", 8))
+		return ftype_set(r, "image/png", FTYPE_IMAGE, "PNG image"), 1;
+	if (at(buf, len, 0, "\xff\xd8\xff", 3))
+		return ftype_set(r, "image/jpeg", FTYPE_IMAGE, "JPEG image"), 1;
+	if (at(buf, len, 0, "GIF87a", 6) || at(buf, len, 0, "GIF89a", 6))
+		return ftype_set(r, "image/gif", FTYPE_IMAGE, "GIF image"), 1;
+	if (!at(buf, len, 0, "PK\3\4", 4) || len < 30)
+		return 0;
+	n = le16(buf + 26);
+	if (n == 0 || 30 + n > len)
+		return 0;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (n >= strlen(special[i]) &&
+		    memcmp(buf + 30, special[i], strlen(special[i])) == 0)
+			return 0;
+	ftype_set(r, "application/zip", FTYPE_ARCHIVE, "Zip archive data");
+	return 1;
+}
+
 int
 ftype_sig_match(const unsigned char *buf, size_t len, int whole,
     struct ftype_result *r)
@@ -383,5 +416,5 @@ ftype_sig_match(const unsigned char *buf, size_t len, int whole,
 		sig_pdf_set(buf, len, 0, r);
 		return 1;
 	}
-	return 0;
+	return sig_common(buf, len, r);
 }

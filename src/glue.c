@@ -187,8 +187,6 @@ glue_envfrom(void *ctx, const char *sender)
 	c->msg = m;
 	if (m->spool == NULL)
 		glue_fail(m, "spool", err);
-	else if ((m->body_hash = hash_sha256_new(&err)) == NULL)
-		glue_fail(m, "hash", err);
 	else
 		m->scan = scan_new(m->mc);
 	return GLUE_CONTINUE;
@@ -282,10 +280,16 @@ enum glue_status
 glue_eoh(void *ctx)
 {
 	struct glue_conn *c = glue_conn_get(ctx);
+	struct glue_msg *m;
+	const char *err = NULL;
 
-	if (c == NULL || c->msg == NULL)
+	if (c == NULL || (m = c->msg) == NULL)
 		return GLUE_TEMPFAIL;
-	glue_feed(c->msg, "\r\n", 2);
+	glue_feed(m, "\r\n", 2);
+	/* The body digest costs a pass over the body: only for marked mail. */
+	if (m->mark != GLUE_MARK_NONE && !m->failed &&
+	    (m->body_hash = hash_sha256_new(&err)) == NULL)
+		glue_fail(m, "hash", err);
 	return GLUE_CONTINUE;
 }
 
@@ -296,7 +300,7 @@ glue_body_hash(struct glue_msg *m, const unsigned char *p, size_t len)
 	const unsigned char *cr;
 	const char *err = NULL;
 
-	while (len > 0 && !m->failed) {
+	while (m->body_hash != NULL && len > 0 && !m->failed) {
 		cr = memchr(p, '\r', len);
 		size_t n = cr != NULL ? (size_t)(cr - p) : len;
 

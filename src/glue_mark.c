@@ -46,6 +46,10 @@ glue_mark_check(struct glue_msg *m)
 
 	if (m->mark == GLUE_MARK_BAD)
 		return 0;
+	if (m->body_hash == NULL) {
+		glue_fail(m, "hash", "no body digest for a marked message");
+		return -1;
+	}
 	if (hash_sha256_final(m->body_hash, body, &err) == -1) {
 		glue_fail(m, "hash", err);
 		return -1;

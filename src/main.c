@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -215,6 +216,21 @@ main_drop(const char *user, uid_t uid, gid_t gid)
 	}
 }
 
+/*
+ * Memory goes back to the system after each message: part buffers are
+ * large and short-lived.  A fixed mmap threshold stops glibc from raising
+ * it after the first big free (then big buffers would stay in the heap),
+ * and few arenas keep libmilter's many threads from each holding freed
+ * memory of their own.
+ */
+static void
+main_malloc(void)
+{
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+	(void)mallopt(M_ARENA_MAX, 4);
+}
+
 /* libmilter retries EMFILE without back-off: give it room. */
 static void
 main_nofile(void)
@@ -314,6 +330,7 @@ main(int argc, char **argv)
 	int r;
 
 	main_parse(argc, argv, &o);
+	main_malloc();
 	log_open("triage-milter", LOG_TO_SYSLOG |
 	    (o.foreground || o.check ? LOG_TO_STDERR : 0), LOG_INFO);
 	policy_dir = main_policy_dir(o.conf);

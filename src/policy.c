@@ -27,6 +27,8 @@
 #include "policy.h"
 #include "policy_int.h"
 #include "rules.h"
+#include "rx.h"
+#include "urlcheck.h"
 
 #define POLICY_ERRORS_MAX	1000
 
@@ -44,6 +46,12 @@ static const struct {
 	    url_allowlist) },
 	[PL_PROT] = { LISTS_DOMAINS, offsetof(struct policy,
 	    protected_domains) },
+	[PL_SHORT] = { LISTS_DOMAINS, offsetof(struct policy,
+	    url_shorteners) },
+	[PL_TLD] = { LISTS_DOMAINS, offsetof(struct policy,
+	    suspicious_tlds) },
+	[PL_INTRA] = { LISTS_DOMAINS, offsetof(struct policy,
+	    intranet_hosts) },
 };
 
 /* ---- errors --------------------------------------------------------- */
@@ -272,12 +280,19 @@ policy_free(struct policy_box *b)
 		    policy_lists[i].off));
 		free(b->path[i]);
 	}
+	urlcheck_prot_free(&b->pol.protected_index);
+	rx_free(&b->pol.regex_rules);
+	free(b->regex_path);
 	free(b->pol.dir);
 	free(b->pol.milter_socket);
 	free(b->pol.spool_dir);
 	free(b->pol.quarantine_dir);
 	free(b->pol.subject_prefix);
 	free(b->pol.reject_text);
+	free(b->pol.sendmail_path);
+	free(b->pol.release_key_file);
+	free(b->pol.notify_to);
+	free(b->pol.notify_from);
 	free(b->pol.rule_score);
 	free(b->pol.rule_action);
 	free(b);
@@ -333,6 +348,13 @@ policy_load_lists(struct policy_box *b, struct policy_errors *errs)
 		    policy_lists[i].off);
 		path = policy_join(b->pol.dir, b->path[i]);
 		*set = lists_load(path, policy_lists[i].kind, errs);
+		if (i == PL_PROT && *set != NULL)
+			b->pol.protected_index = urlcheck_prot_load(path);
+		free(path);
+	}
+	if (b->regex_path != NULL && b->regex_path[0] != '\0') {
+		path = policy_join(b->pol.dir, b->regex_path);
+		b->pol.regex_rules = rx_load(path, errs);
 		free(path);
 	}
 }

@@ -39,7 +39,9 @@ enum policy_stype {
 	PT_ABSPATH,	/* char *, owned: an absolute directory path */
 	PT_STRING,	/* char *, owned: UTF-8 text without control chars */
 	PT_ASCII,	/* char *, owned: printable ASCII (SMTP reply text) */
-	PT_QMODE	/* int: quarantine_mode discard (0) or hold (1) */
+	PT_QMODE,	/* int: quarantine_mode discard (0) or hold (1) */
+	PT_BOOL,	/* int: yes (1) or no (0) */
+	PT_LANG		/* int: ja (0) or en (1) */
 };
 
 struct policy_setting {
@@ -93,6 +95,17 @@ static const struct policy_setting policy_settings[] = {
 	    "url-allowlist.txt", OFF(path[PL_URLAL]) },
 	{ "protected_domains_file", PT_PATH, 0, 0, 0,
 	    "protected-domains.txt", OFF(path[PL_PROT]) },
+	{ "url_shorteners_file", PT_PATH, 0, 0, 0,
+	    "url-shorteners.txt", OFF(path[PL_SHORT]) },
+	{ "suspicious_tlds_file", PT_PATH, 0, 0, 0,
+	    "suspicious-tlds.txt", OFF(path[PL_TLD]) },
+	{ "intranet_hosts_file", PT_PATH, 0, 0, 0,
+	    "intranet-hosts.txt", OFF(path[PL_INTRA]) },
+	{ "regex_rules_file", PT_PATH, 0, 0, 0,
+	    "regex-rules.txt", OFF(regex_path) },
+	{ "max_urls", PT_UINT, 2000, 10, 2000, NULL, OFF(pol.max_urls) },
+	{ "max_url_length", PT_UINT, 8192, 256, 65536, NULL,
+	    OFF(pol.max_url_length) },
 	/* The daemon (triage-milter(8)). */
 	{ "milter_socket", PT_ASCII, 0, 0, 0, "inet:8895@127.0.0.1",
 	    OFF(pol.milter_socket) },
@@ -109,6 +122,21 @@ static const struct policy_setting policy_settings[] = {
 	    OFF(pol.reject_text) },
 	{ "max_concurrent_scans", PT_UINT, 0, 0, 1024, NULL,
 	    OFF(pol.max_scans) },
+	/* Release and notices (triagectl(8)). */
+	{ "sendmail_path", PT_ABSPATH, 0, 0, 0, "/usr/sbin/sendmail",
+	    OFF(pol.sendmail_path) },
+	{ "release_key_file", PT_ABSPATH, 0, 0, 0, SYSCONFDIR
+	    "/triage-milter/release.key", OFF(pol.release_key_file) },
+	{ "notify_to", PT_STRING, 0, 0, 0, "", OFF(pol.notify_to) },
+	{ "notify_from", PT_STRING, 0, 0, 0, "postmaster",
+	    OFF(pol.notify_from) },
+	{ "notify_language", PT_LANG, 0, 0, 1, NULL, OFF(pol.notify_lang) },
+	{ "notify_window", PT_TIME, 600000, 1000, 86400000, NULL,
+	    OFF(pol.notify_window_ms) },
+	{ "notify_max_per_hour", PT_UINT, 60, 1, 100000, NULL,
+	    OFF(pol.notify_max_per_hour) },
+	{ "notify_recipients", PT_BOOL, 0, 0, 1, NULL,
+	    OFF(pol.notify_recipients) },
 };
 
 #define POLICY_NSETTINGS (sizeof(policy_settings) / sizeof(policy_settings[0]))
@@ -202,6 +230,8 @@ policy_store(struct policy_box *b, const struct policy_setting *s,
 		*(enum verdict_action *)p = (enum verdict_action)v;
 		break;
 	case PT_QMODE:
+	case PT_BOOL:
+	case PT_LANG:
 		*(int *)p = (int)v;
 		break;
 	case PT_PATH:		/* only defaults come here */
@@ -342,16 +372,24 @@ policy_set_string(struct policy_pctx *c, const struct policy_setting *s,
 	*p = mem_strdup(value);
 }
 
+/* Two-word choices: the first word stores 0, the second 1. */
 static void
-policy_set_qmode(struct policy_pctx *c, const struct policy_setting *s,
+policy_set_choice(struct policy_pctx *c, const struct policy_setting *s,
     const char *value)
 {
-	if (strcmp(value, "discard") == 0)
+	static const char *const words[][2] = {
+		[PT_QMODE] = { "discard", "hold" },
+		[PT_BOOL] = { "no", "yes" },
+		[PT_LANG] = { "ja", "en" },
+	};
+	const char *const *w = words[s->type];
+
+	if (strcmp(value, w[0]) == 0)
 		policy_store(c->box, s, 0);
-	else if (strcmp(value, "hold") == 0)
+	else if (strcmp(value, w[1]) == 0)
 		policy_store(c->box, s, 1);
 	else
-		policy_perr(c, "%s: expected discard or hold", s->name);
+		policy_perr(c, "%s: expected %s or %s", s->name, w[0], w[1]);
 }
 
 /* Index of a setting, or POLICY_NSETTINGS. */
@@ -389,8 +427,9 @@ policy_setting(struct policy_pctx *c, const char *name, const char *value)
 	else if (s->type == PT_ABSPATH || s->type == PT_STRING ||
 	    s->type == PT_ASCII)
 		policy_set_string(c, s, value);
-	else if (s->type == PT_QMODE)
-		policy_set_qmode(c, s, value);
+	else if (s->type == PT_QMODE || s->type == PT_BOOL ||
+	    s->type == PT_LANG)
+		policy_set_choice(c, s, value);
 	else if (*value == '\0')
 		policy_perr(c, "%s: empty value", s->name);
 	else if ((s->type == PT_ACTION ? policy_action(c, s, value, &v) :

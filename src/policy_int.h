@@ -19,12 +19,14 @@
 #define MIB	(1024ull * KIB)
 #define GIB	(1024ull * MIB)
 
-enum policy_list { PL_EXT, PL_HASH, PL_URLBL, PL_URLAL, PL_PROT, PL_N };
+enum policy_list { PL_EXT, PL_HASH, PL_URLBL, PL_URLAL, PL_PROT, PL_SHORT,
+    PL_TLD, PL_INTRA, PL_N };
 
 /* The public struct plus what only the loader needs. */
 struct policy_box {
 	struct policy	 pol;		/* first: a policy * is a box * */
 	char		*path[PL_N];	/* list file names; "" = no list */
+	char		*regex_path;	/* regex_rules_file; "" = none */
 };
 
 /* Store every setting's default into b (policy_conf.c). */

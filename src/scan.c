@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyse.h"
 #include "mem.h"
@@ -17,8 +18,9 @@
 #include "msgctx.h"
 #include "policy.h"
 #include "scan.h"
+#include "urlcheck.h"
 
-#define SCAN_MAX_OPEN	512	/* open parts tracked for cleanup */
+#define SCAN_HDR_MAX	2048	/* bytes kept of From, Reply-To, Subject */
 
 struct scan {
 	struct msgctx	*msg;
@@ -26,6 +28,8 @@ struct scan {
 	const char	*error;		/* set when a sink callback failed */
 	int		 timed_out;
 	int		 finished;
+	/* The first From, Reply-To and Subject of the top entity (raw). */
+	char		*from, *reply_to, *subject;
 	/* Analyses begun and not yet ended, for scan_free() after abort. */
 	struct analyse	**open;
 	size_t		 nopen, open_cap;
@@ -117,13 +121,25 @@ scan_part_end(void *arg, struct mime_part *part)
 	return 0;
 }
 
+/* Keep a bounded copy of the first occurrence only. */
+static void
+scan_keep(char **dst, const char *value, size_t len)
+{
+	if (*dst == NULL)
+		*dst = mem_strndup(value, len < SCAN_HDR_MAX ? len : SCAN_HDR_MAX);
+}
+
 static int
 scan_header(void *arg, const char *name, const char *value, size_t len)
 {
-	(void)arg;
-	(void)name;
-	(void)value;
-	(void)len;
+	struct scan *s = arg;
+
+	if (strcasecmp(name, "From") == 0)
+		scan_keep(&s->from, value, len);
+	else if (strcasecmp(name, "Reply-To") == 0)
+		scan_keep(&s->reply_to, value, len);
+	else if (strcasecmp(name, "Subject") == 0)
+		scan_keep(&s->subject, value, len);
 	return 0;
 }
 
@@ -174,6 +190,9 @@ scan_free(struct scan **sp)
 		(void)analyse_end(&a, &err);
 	}
 	free(s->open);
+	free(s->from);
+	free(s->reply_to);
+	free(s->subject);
 	free(s);
 	*sp = NULL;
 }
@@ -210,6 +229,7 @@ scan_finish(struct scan *s, const char **error_r)
 		*error_r = s->error != NULL ? s->error : err;
 		return -1;
 	}
+	urlcheck_headers(s->msg, s->from, s->reply_to, s->subject);
 	verdict_compute(s->msg);
 	return 0;
 }

@@ -456,6 +456,43 @@ START_TEST(test_text_fast_path)
 }
 END_TEST
 
+START_TEST(test_fast_paths)
+{
+	struct ftype_result r;
+	const char *err = NULL;
+	static const unsigned char zip_pdf[] = "PK\3\4\x14\0\0\0\0\0\0\0\0\0"
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\x09\0\0\0a.pdf.pdf";
+	static const unsigned char zip_docx[] = "PK\3\4\x14\0\0\0\0\0\0\0\0\0"
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0[Content_Types].xml";
+
+	/* Plain text, Japanese in ISO-2022-JP: no libmagic needed. */
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"Hello\r\n\x1b$B"
+	    "8!::\x1b(B\r\n", 17, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "text/plain");
+	ck_assert_int_eq(r.cls, FTYPE_TEXT);
+	/* Markup or a format of its own goes to libmagic. */
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"<html><body>x"
+	    "</body></html>\n", 28, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "text/html");
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"BEGIN:VCALENDAR\r\n"
+	    "VERSION:2.0\r\nEND:VCALENDAR\r\n", 44, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "text/calendar");
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"\x89PNG\r\n\x1a\n"
+	    "\0\0\0\rIHDR", 16, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "image/png");
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"\xff\xd8\xff\xe0"
+	    "\0\x10JFIF", 10, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "image/jpeg");
+	ck_assert_int_eq(ftype_detect(zip_pdf, sizeof(zip_pdf) - 1, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "application/zip");
+	ck_assert_int_eq(r.cls, FTYPE_ARCHIVE);
+	/* An OOXML start is left to libmagic (docx vs plain zip). */
+	ck_assert_int_eq(ftype_detect(zip_docx, sizeof(zip_docx) - 1, &r, &err),
+	    0);
+	ck_assert_str_ne(r.mime, "");
+}
+END_TEST
+
 START_TEST(test_magic_load_failure)
 {
 	struct ftype_result r;
@@ -463,8 +500,9 @@ START_TEST(test_magic_load_failure)
 
 	/* A fresh (forked) process: the cookie is opened now and fails. */
 	ck_assert_int_eq(setenv("MAGIC", "/nonexistent/magic.mgc", 1), 0);
-	ck_assert_int_eq(ftype_detect((const unsigned char *)"text\n", 5, &r,
-	    &err), -1);
+	/* Binary data nothing of ours knows goes to libmagic. */
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"\x01\x02\x03\x04"
+	    "\x05", 5, &r, &err), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_int_eq(unsetenv("MAGIC"), 0);
 	/* Own signatures need no libmagic. */
@@ -735,6 +773,7 @@ ftype_suite(void)
 	tcase_add_test(tc, test_magic_formats);
 	tcase_add_test(tc, test_magic_japanese_text);
 	tcase_add_test(tc, test_magic_load_failure);
+	tcase_add_test(tc, test_fast_paths);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

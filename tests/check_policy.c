@@ -1092,6 +1092,8 @@ START_TEST(load_dir)
 	    "hash_blocklist_file =\n"
 	    "url_allowlist_file =\n"
 	    "protected_domains_file =\n"
+	    "url_shorteners_file =\nsuspicious_tlds_file =\n"
+	    "intranet_hosts_file =\nregex_rules_file =\n"
 	    "max_mime_depth = 12\n", dir);
 	write_file(dir, "triage.conf", conftext);
 	p = policy_load(dir, &e);
@@ -1121,7 +1123,9 @@ START_TEST(load_errors_merged)
 	    "blocked_extensions_file = ext.txt\n"
 	    "hash_blocklist_file = nothere.txt\n"
 	    "url_allowlist_file =\n"
-	    "url_blocklist_file =\n");
+	    "url_blocklist_file =\n"
+	    "url_shorteners_file =\nsuspicious_tlds_file =\n"
+	    "intranet_hosts_file =\nregex_rules_file =\n");
 	write_file(dir, "ext.txt", "exe\nb/d\n");
 	write_file(dir, "protected-domains.txt", "ok.example\nhttp://x/\n");
 	p = policy_load(dir, &e);

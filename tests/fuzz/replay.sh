@@ -3,7 +3,7 @@
 # A crash, a sanitizer report or an invariant abort fails the test.
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 fail=0
-for t in mime decode; do
+for t in mime decode policy html unpack urlx office pdf; do
 	bin="$top_builddir/tests/fuzz/replay_$t"
 	dir="$top_srcdir/tests/fuzz/corpus/$t"
 	if [ ! -x "$bin" ]; then

@@ -1,0 +1,84 @@
+#!/bin/sh
+# bench/postfix.sh: triage-milter against the protocol floor, through the
+# same private Postfix, in one invocation (bench/README.md).
+#
+#   sh bench/postfix.sh [N] [C]      (as root; default N=600 messages,
+#                                     C=20 concurrent sessions)
+#
+# Three runs of the same mix: no milter, bench/nullmilter (do-nothing), and
+# triage-milter with the default policy.  Postfix's smtp-source sends, its
+# smtp-sink receives.  Prints messages/s of each, the ratio triage/floor,
+# the milter's CPU seconds per message and peak RSS, and checks that every
+# message was delivered or quarantined.
+set -u
+N=${1:-600}
+C=${2:-20}
+top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+top_builddir=${top_builddir:-$top_srcdir/build}
+export top_srcdir top_builddir BENCH_SINK=1
+. "$top_srcdir/tests/integration/lib.sh"
+[ -x "$top_builddir/bench/nullmilter" ] || { echo "run: make bench"; exit 2; }
+command -v smtp-source >/dev/null || { echo "no smtp-source (postfix)"; exit 2; }
+
+trap 'it_stop; [ -n "${NULL_PID:-}" ] && kill $NULL_PID 2>/dev/null' EXIT
+it_start || exit 1
+postconf -c "$IT/etc" -e "default_process_limit = 200" \
+    "smtpd_client_connection_count_limit = 0" "smtp_destination_concurrency_limit = 50"
+
+# C messages of the mix, one per session (LF files: smtp-source adds CR).
+python3 "$top_srcdir/bench/corpus.py" "$IT/corpus" "$C" >"$IT/log/corpus.txt"
+PER=$(( (N + C - 1) / C )); N=$(( PER * C ))
+
+# grep -c prints 0 (and fails) when nothing matches: keep its count only.
+sent_lines() { n=$(grep -c 'status=sent' "$IT/log/maillog" 2>/dev/null); echo "${n:-0}"; }
+discarded() { n=$(grep -c 'answer=discard' "$IT/log/milter.log" 2>/dev/null); echo "${n:-0}"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run() { # name: send N messages, wait until all delivered or quarantined
+	s0=$(sent_lines); d0=$(discarded)
+	t0=$(date +%s.%N)
+	pids=
+	for f in "$IT"/corpus/*.eml; do
+		smtp-source -s 1 -m "$PER" -F "$f" -f bench@supplier.example \
+		    -t staff@hospital.example 127.0.0.1:"$SMTP_PORT" 2>>"$IT/log/source.log" &
+		pids="$pids $!"
+	done
+	wait $pids	# not the sink and milters, which are children too
+	i=0
+	while [ $(( $(sent_lines) - s0 + $(discarded) - d0 )) -lt "$N" ] && [ $i -lt 6000 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	t1=$(date +%s.%N)
+	got=$(( $(sent_lines) - s0 + $(discarded) - d0 ))
+	rate=$(awk "BEGIN { print $N / ($t1 - $t0) }")
+	printf '%-14s %5d messages in %6.2f s: %7.1f msg/s (delivered+quarantined %d)\n' \
+	    "$1" "$N" "$(awk "BEGIN { print $t1 - $t0 }")" "$rate" "$got"
+	[ "$got" = "$N" ] || echo "  MISSING $(( N - got )) messages"
+	eval "rate_$2=$rate"
+}
+
+set_milter() { # port or ""
+	if [ -n "$1" ]; then
+		postconf -c "$IT/etc" -e "smtpd_milters = inet:127.0.0.1:$1"
+	else
+		postconf -c "$IT/etc" -e "smtpd_milters ="
+	fi
+	postfix -c "$IT/etc" reload >/dev/null 2>&1; sleep 2
+}
+
+echo "bench/postfix: $N messages of the mix over $C sessions ($(cat "$IT/log/corpus.txt"))"
+set_milter ""
+run "no milter" none
+NULL_PORT=$(free_port)
+"$top_builddir/bench/nullmilter" "inet:$NULL_PORT@127.0.0.1" >/dev/null 2>&1 &
+NULL_PID=$!; sleep 0.5
+set_milter "$NULL_PORT"
+run "nullmilter" null
+set_milter "$MILTER_PORT"
+c0=$(cpu_ticks "$MILTER_PID")
+run "triage-milter" triage
+c1=$(cpu_ticks "$MILTER_PID")
+hz=$(getconf CLK_TCK)
+awk "BEGIN { printf \"ratio triage/nullmilter: %.3f (no milter/nullmilter: %.3f)\\n\", $rate_triage / $rate_null, $rate_none / $rate_null }"
+awk "BEGIN { printf \"triage-milter CPU per message: %.2f ms\\n\", ($c1 - $c0) / $hz / $N * 1000 }"
+echo "triage-milter peak RSS: $(awk '/VmHWM/ {print $2 / 1024 " MiB"}' /proc/$MILTER_PID/status)"
