@@ -55,8 +55,9 @@ struct glue_ops {
  * Daemon-wide set-up, before the first connection: ops, the first policy
  * snapshot (glue takes a reference) and at most max_scans concurrent
  * scans.  The quarantine database (the policy's quarantine_dir) is opened
- * for each store, so a database repaired, moved or made writable again
- * by the admin is used at once, without a restart.
+ * for each store, so a quarantine_dir changed by a reload is used at once
+ * (a database whose permissions were repaired needs a restart: SQLite
+ * keeps what it learnt of the file within the process).
  */
 void	glue_init(const struct glue_ops *, const struct policy *,
 	    unsigned max_scans);

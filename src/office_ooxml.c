@@ -386,6 +386,8 @@ office_dde_code(const unsigned char *s, size_t n)
 	const unsigned char *w;
 	size_t at = 0, wl;
 
+	if (s == NULL || n == 0)	/* an empty field code (NULL data) */
+		return 0;
 	wl = dde_word(s, n, &at, &w);
 	if (dde_is(w, wl))
 		return 1;

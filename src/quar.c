@@ -84,6 +84,14 @@ static const char quar_schema_v2[] =
     " PRIMARY KEY (day, key)) WITHOUT ROWID;"
     "PRAGMA user_version = 2;";
 
+/* Version 2 to 3: items whose answer may not have reached the MTA. */
+static const char quar_schema_v3[] =
+    "CREATE TABLE IF NOT EXISTS pending ("
+    " id INTEGER PRIMARY KEY, dedup TEXT NOT NULL,"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS pending_dedup ON pending(dedup);"
+    "PRAGMA user_version = 3;";
+
 int
 quar_exec(struct quar *q, const char *sql, const char **error_r)
 {
@@ -179,6 +187,8 @@ quar_migrate(struct quar *q, int v, int create, const char **error_r)
 		return -1;
 	if (v <= 1 && quar_exec(q, quar_schema_v2, error_r) == -1)
 		return -1;
+	if (v <= 2 && quar_exec(q, quar_schema_v3, error_r) == -1)
+		return -1;
 	return 0;
 }
 
@@ -223,9 +233,14 @@ quar_open(const char *dir, int create, int busy_ms, const char **error_r)
 		}
 		flags |= SQLITE_OPEN_CREATE;
 	}
-	if (create) {
-		/* Create the file ourselves so it gets 0640, not 0644. */
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (create && access(path, F_OK) == -1) {
+		/*
+		 * Create the file ourselves so it gets 0640, not 0644; only
+		 * when it does not exist: closing any descriptor of a database
+		 * file drops every POSIX lock this process holds on it, and
+		 * another thread's connection may hold some.
+		 */
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 
 		if (fd != -1)
 			close(fd);
@@ -392,11 +407,65 @@ quar_insert(struct quar *q, const struct quar_item *it, int64_t *id_r,
 	return r;
 }
 
+/* Run one statement binding (text, int64) as ?1, ?2 (either may be
+ * unused by the SQL); 0 or -1. */
+static int
+quar_run(struct quar *q, const char *sql, const char *text, int64_t n,
+    const char **error_r)
+{
+	sqlite3_stmt *st;
+	int r = -1;
+
+	if ((st = quar_prepare(q, sql, error_r)) == NULL)
+		return -1;
+	if (sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, n) != SQLITE_OK)
+		*error_r = quar_error(q, "bind");
+	else if (sqlite3_step(st) != SQLITE_DONE)
+		*error_r = quar_error(q, "pending");
+	else
+		r = 0;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * Inside the store transaction: forget pending items older than the
+ * window, then look for one with this digest (whose item still exists).
+ * 1 and *id_r, 0 (none), or -1.
+ */
+static int
+quar_pending_find(struct quar *q, const char *dedup, int64_t *id_r,
+    const char **error_r)
+{
+	sqlite3_stmt *st;
+	int r = -1, rc;
+
+	if (quar_run(q, "DELETE FROM pending WHERE created < ?2", "",
+	    (int64_t)time(NULL) - QUAR_DEDUP_WINDOW, error_r) == -1)
+		return -1;
+	if ((st = quar_prepare(q, "SELECT p.id FROM pending p JOIN messages m"
+	    " ON m.id = p.id WHERE p.dedup = ? ORDER BY p.id LIMIT 1",
+	    error_r)) == NULL)
+		return -1;
+	if (sqlite3_bind_text(st, 1, dedup, -1, SQLITE_STATIC) != SQLITE_OK)
+		*error_r = quar_error(q, "bind");
+	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64(st, 0);
+		r = 1;
+	} else if (rc == SQLITE_DONE)
+		r = 0;
+	else
+		*error_r = quar_error(q, "pending");
+	sqlite3_finalize(st);
+	return r;
+}
+
 int
 quar_store(struct quar *q, const struct quar_item *it, int64_t *id_r,
     const char **error_r)
 {
-	int ok;
+	int ok, dup = 0;
 
 	if (it->size > 0x7fffffff) {
 		*error_r = "quarantine: message too large for one blob";
@@ -404,9 +473,26 @@ quar_store(struct quar *q, const struct quar_item *it, int64_t *id_r,
 	}
 	if (quar_begin(q, error_r) == -1)
 		return -1;
-	ok = quar_insert(q, it, id_r, error_r) == 0 &&
-	    quar_fill_blob(q, *id_r, it->fd, it->size, error_r) == 0;
-	return quar_end(q, ok, error_r);
+	if (it->dedup != NULL &&
+	    (dup = quar_pending_find(q, it->dedup, id_r, error_r)) == -1)
+		return quar_end(q, 0, error_r);
+	ok = dup == 1 || (quar_insert(q, it, id_r, error_r) == 0 &&
+	    quar_fill_blob(q, *id_r, it->fd, it->size, error_r) == 0 &&
+	    (it->dedup == NULL || quar_run(q, "INSERT INTO pending (dedup, id,"
+	    " created) VALUES (?1, ?2, strftime('%s','now'))", it->dedup,
+	    *id_r, error_r) == 0));
+	if (quar_end(q, ok, error_r) == -1)
+		return -1;
+	return dup;
+}
+
+int
+quar_confirm(struct quar *q, int64_t id, const char **error_r)
+{
+	if (quar_begin(q, error_r) == -1)
+		return -1;
+	return quar_end(q, quar_run(q, "DELETE FROM pending WHERE id = ?2",
+	    "", id, error_r) == 0, error_r);
 }
 
 #define QUAR_ROW_COLS	"id, created, msgid, qid, client_addr, env_from," \

