@@ -9,9 +9,9 @@
  * MAGIC_COMPRESS is never used (it forks).
  *
  * Untrusted input: the bytes.  Ownership: results are copied into the
- * caller's struct ftype_result.  Thread-safe: each thread has its own
- * libmagic cookie (created lazily, closed when the thread exits or by
- * ftype_thread_end()).
+ * caller's struct ftype_result.  Thread-safe: libmagic cookies come from
+ * a small pool, one caller at a time each (ftype_thread_end() closes the
+ * idle ones).
  */
 #ifndef TRIAGE_FTYPE_H
 #define TRIAGE_FTYPE_H
@@ -59,7 +59,7 @@ int		ftype_detect(const unsigned char *buf, size_t len,
  */
 int		ftype_detect_prefix(const unsigned char *buf, size_t len,
 		    struct ftype_result *r, const char **error_r);
-/* Close this thread's libmagic cookie now (it is reopened when needed). */
+/* Close the idle libmagic cookies now (new ones are opened when needed). */
 void		ftype_thread_end(void);
 
 /* Class of a MIME type ("application/zip" -> FTYPE_ARCHIVE). */

@@ -6,10 +6,10 @@
  * start is plainly text (libmagic's text tests cost ~2.8 ms per 64 KiB);
  * MAGIC_COMPRESS is never set (it forks a decompressor).
  *
- * Thread safety: libmagic cookies must not be shared (pitfalls.md), so
- * each thread opens its own on first use and keeps it in a pthread key
- * whose destructor closes it at thread exit.  The result string lives in
- * the cookie and is copied at once.
+ * Thread safety: a libmagic cookie must not be used by two threads at
+ * once (pitfalls.md): cookies come from a small pool, each used by one
+ * caller at a time.  The result string lives in the cookie and is copied
+ * before the cookie goes back.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -29,33 +29,29 @@
  */
 #define FTYPE_FLAGS	(MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF)
 
-static pthread_once_t	ftype_once = PTHREAD_ONCE_INIT;
-static pthread_key_t	ftype_key;
-static int		ftype_key_ok;
+/*
+ * A pool of cookies instead of one per thread: libmilter runs many worker
+ * threads and each cookie costs ~1.3 MiB, while the scans running at once
+ * are few (max_concurrent_scans).  A cookie is used by one caller at a
+ * time; idle ones wait in the pool (at most FTYPE_POOL, the rest closed).
+ */
+#define FTYPE_POOL	64
 
-static void
-ftype_cookie_close(void *cookie)
-{
-	magic_close(cookie);
-}
+static pthread_mutex_t	ftype_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t		ftype_idle[FTYPE_POOL];
+static size_t		ftype_nidle;
 
-static void
-ftype_key_init(void)
-{
-	ftype_key_ok = pthread_key_create(&ftype_key, ftype_cookie_close) == 0;
-}
-
-/* This thread's cookie, opened and loaded on first use; NULL on error. */
+/* An idle cookie, or a new one opened and loaded; NULL on error. */
 static magic_t
-ftype_cookie(const char **error_r)
+ftype_cookie_get(const char **error_r)
 {
-	magic_t m;
+	magic_t m = NULL;
 
-	if (pthread_once(&ftype_once, ftype_key_init) != 0 || !ftype_key_ok) {
-		*error_r = "ftype: pthread_key_create failed";
-		return NULL;
-	}
-	if ((m = pthread_getspecific(ftype_key)) != NULL)
+	pthread_mutex_lock(&ftype_lock);
+	if (ftype_nidle > 0)
+		m = ftype_idle[--ftype_nidle];
+	pthread_mutex_unlock(&ftype_lock);
+	if (m != NULL)
 		return m;
 	if ((m = magic_open(FTYPE_FLAGS | MAGIC_MIME_TYPE)) == NULL) {
 		*error_r = "ftype: magic_open failed";
@@ -68,25 +64,29 @@ ftype_cookie(const char **error_r)
 		*error_r = "ftype: cannot load the libmagic database";
 		return NULL;
 	}
-	if (pthread_setspecific(ftype_key, m) != 0) {
-		magic_close(m);
-		*error_r = "ftype: pthread_setspecific failed";
-		return NULL;
-	}
 	return m;
+}
+
+static void
+ftype_cookie_put(magic_t m)
+{
+	pthread_mutex_lock(&ftype_lock);
+	if (ftype_nidle < FTYPE_POOL) {
+		ftype_idle[ftype_nidle++] = m;
+		m = NULL;
+	}
+	pthread_mutex_unlock(&ftype_lock);
+	if (m != NULL)
+		magic_close(m);
 }
 
 void
 ftype_thread_end(void)
 {
-	magic_t m;
-
-	if (pthread_once(&ftype_once, ftype_key_init) != 0 || !ftype_key_ok)
-		return;
-	if ((m = pthread_getspecific(ftype_key)) != NULL) {
-		(void)pthread_setspecific(ftype_key, NULL);
-		magic_close(m);
-	}
+	pthread_mutex_lock(&ftype_lock);
+	while (ftype_nidle > 0)
+		magic_close(ftype_idle[--ftype_nidle]);
+	pthread_mutex_unlock(&ftype_lock);
 }
 
 /*
@@ -213,15 +213,12 @@ ftype_describe(magic_t m, const unsigned char *buf, size_t n,
 }
 
 static int
-ftype_magic(const unsigned char *buf, size_t len, struct ftype_result *r,
-    const char **error_r)
+ftype_magic_with(magic_t m, const unsigned char *buf, size_t len,
+    struct ftype_result *r)
 {
 	size_t n = len < FTYPE_MAGIC_MAX ? len : FTYPE_MAGIC_MAX;
-	magic_t m = ftype_cookie(error_r);
 	const char *t;
 
-	if (m == NULL)
-		return -1;
 	if (ftype_texty(buf, len) && n > FTYPE_TEXT_PREFIX)
 		n = FTYPE_TEXT_PREFIX;
 	if ((t = magic_buffer(m, buf, n)) == NULL) {
@@ -246,6 +243,20 @@ ftype_magic(const unsigned char *buf, size_t len, struct ftype_result *r,
 	}
 	ftype_describe(m, buf, n, r);
 	return 0;
+}
+
+static int
+ftype_magic(const unsigned char *buf, size_t len, struct ftype_result *r,
+    const char **error_r)
+{
+	magic_t m = ftype_cookie_get(error_r);
+	int rc;
+
+	if (m == NULL)
+		return -1;
+	rc = ftype_magic_with(m, buf, len, r);
+	ftype_cookie_put(m);
+	return rc;
 }
 
 static int
