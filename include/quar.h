@@ -9,9 +9,19 @@
  * answers tempfail: nothing is lost.  The directory is created 0750 and
  * the database 0640.  A busy database is retried for `busy_ms`.
  *
- * Schema version 2 (PRAGMA user_version): tables messages, bodies, audit
- * and counters.  quar_open() upgrades a version-1 database in place, in
- * one transaction (any process that can write it: the milter or root).
+ * Schema version 3 (PRAGMA user_version): tables messages, bodies, audit,
+ * counters and pending.  quar_open() upgrades a version-1 or -2 database
+ * in place, in one transaction (any process that can write it: the milter
+ * or root).
+ *
+ * Pending items (version 3): the milter commits an item before it answers
+ * the MTA; if it dies in between, the MTA tempfails and the client sends
+ * the same message again.  An item stored with a dedup digest stays
+ * "pending" until quar_confirm() says the MTA has the answer.  Storing
+ * the same digest from another daemon instance while an item of a former
+ * one is pending (within QUAR_DEDUP_WINDOW) stores nothing and returns
+ * that item's id, so a resend after a lost answer is not quarantined
+ * twice.  The same instance is alive and answered: it stores again.
  *
  * Administration (triagectl(8)): list with filters, show, export, release
  * (re-injection through sendmail with an X-Triage-Release HMAC header),
@@ -35,7 +45,8 @@
 struct quar;
 struct token_key;
 
-#define QUAR_SCHEMA_VERSION	2
+#define QUAR_SCHEMA_VERSION	3
+#define QUAR_DEDUP_WINDOW	(5 * 86400)	/* seconds a pending item is matched */
 #define QUAR_REASON_MAX		1000	/* bytes of an audit reason */
 
 /* Results of the administrative calls (beside -1, an internal error). */
@@ -61,6 +72,14 @@ struct quar_item {
 	const char		*report;	/* JSON: findings, parts, urls */
 	int			 fd;		/* raw message, read from offset 0 */
 	uint64_t		 size;		/* bytes to read from fd */
+	/*
+	 * sha256 hex of what makes a resend the same message (the milter:
+	 * envelope, header without trace fields, body), or NULL: no
+	 * deduplication, the item is not pending.  instance names the
+	 * storing daemon process (unique per start; needed with dedup).
+	 */
+	const char		*dedup;
+	const char		*instance;
 };
 
 /*
@@ -156,9 +175,16 @@ struct quar_report {
 struct quar	*quar_open(const char *dir, int create, int busy_ms,
 		    const char **error_r);
 void		 quar_close(struct quar **);
-/* Store one message; 0 and *id_r, or -1 with *error_r (nothing stored). */
+/*
+ * Store one message; 0 and *id_r, or -1 with *error_r (nothing stored).
+ * With it->dedup: 1 and the pending item's id in *id_r when an item with
+ * that digest, stored by another instance, is still pending (nothing
+ * stored); else the new item is pending until quar_confirm().
+ */
 int		 quar_store(struct quar *, const struct quar_item *,
 		    int64_t *id_r, const char **error_r);
+/* The MTA got the answer for item id: no longer pending.  0 or -1. */
+int		 quar_confirm(struct quar *, int64_t id, const char **error_r);
 /* Call fn for each item, newest first, at most limit (0 = all).  fn
  * returns 0 to go on, anything else to stop (returned). */
 int		 quar_list(struct quar *, size_t limit,

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "glue.h"
 #include "glue_int.h"
@@ -34,6 +36,12 @@ void
 glue_init(const struct glue_ops *ops, const struct policy *pol,
     unsigned max_scans)
 {
+	struct timespec ts;
+
+	/* Names this start of the daemon in pending quarantine items. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(glue_d.instance, sizeof(glue_d.instance), "%ld.%lld.%09ld",
+	    (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
 	glue_d.ops = ops;
 	glue_d.pol = policy_ref(pol);
 	glue_d.max_scans = max_scans ? max_scans : 1;
@@ -176,6 +184,8 @@ glue_envfrom(void *ctx, const char *sender)
 
 	if (c == NULL)
 		return GLUE_TEMPFAIL;
+	/* A new transaction: the MTA read the answer to the last one. */
+	glue_pending_confirm(c);
 	glue_msg_free(&c->msg);
 	pol = glue_policy();
 	m = mem_zalloc(sizeof(*m));
@@ -342,8 +352,10 @@ glue_abort(void *ctx)
 {
 	struct glue_conn *c = glue_conn_get(ctx);
 
-	if (c != NULL)
+	if (c != NULL) {
+		glue_pending_confirm(c);
 		glue_msg_free(&c->msg);
+	}
 	return GLUE_CONTINUE;
 }
 
@@ -355,6 +367,7 @@ glue_close(void *ctx)
 	/* priv may be NULL: the connection may never have been set up. */
 	if (c == NULL)
 		return GLUE_CONTINUE;
+	glue_pending_confirm(c);
 	glue_msg_free(&c->msg);
 	free(c);
 	glue_d.ops->setpriv(ctx, NULL);

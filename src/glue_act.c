@@ -189,7 +189,29 @@ glue_tag(void *ctx, struct glue_msg *m, const struct policy *pol,
 	return GLUE_ACCEPT;
 }
 
-/* Store the message; 0 and *id_r, or -1 (already logged). */
+/*
+ * The spool at offset 0, and *key_r the dedup digest ("" if it could not
+ * be computed: the message is then stored without deduplication).
+ */
+static int
+glue_spool_key(struct glue_msg *m, char key_r[HASH_SHA256_HEX],
+    const char **error_r)
+{
+	const char *err = NULL;
+	int fd;
+
+	key_r[0] = '\0';
+	if ((fd = spool_rewind(m->spool, error_r)) == -1)
+		return -1;
+	if (glue_dedup_key(m, fd, key_r, &err) == -1) {
+		log_msg(LOG_WARNING, "%s: no dedup digest: %s", m->mc->id, err);
+		key_r[0] = '\0';
+	}
+	return spool_rewind(m->spool, error_r);
+}
+
+/* Store the message; 0 (or 1: the same as a pending item) and *id_r, or
+ * -1 (already logged). */
 static int
 glue_store(struct glue_conn *c, const char *qid, const char *rules,
     int64_t *id_r)
@@ -199,6 +221,7 @@ glue_store(struct glue_conn *c, const char *qid, const char *rules,
 	struct quar *q;
 	struct sbuf rep;
 	const char *err = NULL;
+	char key[HASH_SHA256_HEX];
 	int fd, r;
 
 	if ((q = quar_open(m->mc->pol->quarantine_dir, 1, 5000, &err)) ==
@@ -206,8 +229,8 @@ glue_store(struct glue_conn *c, const char *qid, const char *rules,
 		log_msg(LOG_ERR, "%s: %s", m->mc->id, err);
 		return -1;
 	}
-	if ((fd = spool_rewind(m->spool, &err)) == -1) {
-		log_msg(LOG_ERR, "%s: %s", m->mc->id, err);
+	if ((fd = glue_spool_key(m, key, &err)) == -1) {
+		log_msg(LOG_ERR, "%s: spool: %s", m->mc->id, err);
 		quar_close(&q);
 		return -1;
 	}
@@ -230,10 +253,16 @@ glue_store(struct glue_conn *c, const char *qid, const char *rules,
 	it.report = (const char *)rep.data;
 	it.fd = fd;
 	it.size = spool_size(m->spool);
+	it.dedup = key[0] != '\0' ? key : NULL;
+	it.instance = glue_d.instance;
 	r = quar_store(q, &it, id_r, &err);
 	if (r == -1)
 		log_msg(LOG_ERR, "%s: quarantine store failed: %s", m->mc->id,
 		    err);
+	else if (r == 1)
+		log_msg(LOG_NOTICE, "%s: the same message as quarantine id %lld,"
+		    " whose answer the MTA may not have read: not stored again",
+		    m->mc->id, (long long)*id_r);
 	quar_close(&q);
 	sbuf_release(&rep);
 	return r;
@@ -252,8 +281,10 @@ glue_quarantine(void *ctx, struct glue_conn *c, const struct policy *pol,
 		    "Message too large to be scanned", GLUE_REJECT);
 	if (glue_store(c, qid, rules, id_r) == -1)
 		return glue_tempfail(ctx);
-	if (!pol->quarantine_hold)
+	if (!pol->quarantine_hold) {
+		glue_pending_set(c, pol->quarantine_dir, *id_r);
 		return GLUE_DISCARD;
+	}
 	snprintf(reason, sizeof(reason), "triage-milter quarantine id %lld",
 	    (long long)*id_r);
 	if (glue_d.ops->quarantine(ctx, reason) != 0) {
@@ -261,6 +292,7 @@ glue_quarantine(void *ctx, struct glue_conn *c, const struct policy *pol,
 		    "stored copy %lld stays", m->mc->id, (long long)*id_r);
 		return glue_tempfail(ctx);
 	}
+	glue_pending_set(c, pol->quarantine_dir, *id_r);
 	return GLUE_ACCEPT;
 }
 

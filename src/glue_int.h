@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "glue.h"
+#include "hash.h"
 #include "token.h"
 
 #define GLUE_MAX_ADDR		512	/* bytes kept of an address */
@@ -46,6 +48,9 @@ struct glue_conn {
 	char		 client_addr[64];
 	char		 helo[256];
 	struct glue_msg	*msg;
+	/* A quarantined item whose answer the MTA may not have read yet. */
+	char		*pending_dir;	/* its quarantine_dir, or NULL */
+	int64_t		 pending_id;
 };
 
 struct glue_daemon {
@@ -56,6 +61,7 @@ struct glue_daemon {
 	unsigned		 max_scans;
 	int			 leadspc;
 	int			 notify;	/* notify thread running */
+	char			 instance[64];	/* this start (glue_init) */
 };
 
 extern struct glue_daemon glue_d;
@@ -69,6 +75,15 @@ void			glue_feed(struct glue_msg *, const void *, size_t);
 int			glue_mark_check(struct glue_msg *);
 /* Count a message for `triagectl stats` (flushed by a thread). */
 void			glue_count(const struct glue_msg *, const char *verdict);
+/* The dedup digest of a message (glue_dedup.c), read from fd (the
+ * spool, at offset 0) to its end; 0 or -1 with *error_r. */
+int			glue_dedup_key(const struct glue_msg *, int fd,
+			    char out[HASH_SHA256_HEX], const char **error_r);
+/* Remember item id as answered but not confirmed (confirming an older
+ * one first); confirm it once the MTA has shown it read the answer. */
+void			glue_pending_set(struct glue_conn *, const char *dir,
+			    int64_t id);
+void			glue_pending_confirm(struct glue_conn *);
 /* End of message: verdict, action, log line. */
 enum glue_status	glue_act(void *ctx, struct glue_conn *);
 

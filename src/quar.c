@@ -87,7 +87,7 @@ static const char quar_schema_v2[] =
 /* Version 2 to 3: items whose answer may not have reached the MTA. */
 static const char quar_schema_v3[] =
     "CREATE TABLE IF NOT EXISTS pending ("
-    " id INTEGER PRIMARY KEY, dedup TEXT NOT NULL,"
+    " id INTEGER PRIMARY KEY, dedup TEXT NOT NULL, instance TEXT NOT NULL,"
     " created INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS pending_dedup ON pending(dedup);"
     "PRAGMA user_version = 3;";
@@ -407,19 +407,16 @@ quar_insert(struct quar *q, const struct quar_item *it, int64_t *id_r,
 	return r;
 }
 
-/* Run one statement binding (text, int64) as ?1, ?2 (either may be
- * unused by the SQL); 0 or -1. */
+/* Run one statement binding n as ?1; 0 or -1. */
 static int
-quar_run(struct quar *q, const char *sql, const char *text, int64_t n,
-    const char **error_r)
+quar_run(struct quar *q, const char *sql, int64_t n, const char **error_r)
 {
 	sqlite3_stmt *st;
 	int r = -1;
 
 	if ((st = quar_prepare(q, sql, error_r)) == NULL)
 		return -1;
-	if (sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, n) != SQLITE_OK)
+	if (sqlite3_bind_int64(st, 1, n) != SQLITE_OK)
 		*error_r = quar_error(q, "bind");
 	else if (sqlite3_step(st) != SQLITE_DONE)
 		*error_r = quar_error(q, "pending");
@@ -431,24 +428,26 @@ quar_run(struct quar *q, const char *sql, const char *text, int64_t n,
 
 /*
  * Inside the store transaction: forget pending items older than the
- * window, then look for one with this digest (whose item still exists).
- * 1 and *id_r, 0 (none), or -1.
+ * window, then look for one of another instance with this digest (whose
+ * item still exists).  1 and *id_r, 0 (none), or -1.
  */
 static int
-quar_pending_find(struct quar *q, const char *dedup, int64_t *id_r,
+quar_pending_find(struct quar *q, const struct quar_item *it, int64_t *id_r,
     const char **error_r)
 {
 	sqlite3_stmt *st;
 	int r = -1, rc;
 
-	if (quar_run(q, "DELETE FROM pending WHERE created < ?2", "",
+	if (quar_run(q, "DELETE FROM pending WHERE created < ?",
 	    (int64_t)time(NULL) - QUAR_DEDUP_WINDOW, error_r) == -1)
 		return -1;
 	if ((st = quar_prepare(q, "SELECT p.id FROM pending p JOIN messages m"
-	    " ON m.id = p.id WHERE p.dedup = ? ORDER BY p.id LIMIT 1",
-	    error_r)) == NULL)
+	    " ON m.id = p.id WHERE p.dedup = ? AND p.instance <> ?"
+	    " ORDER BY p.id LIMIT 1", error_r)) == NULL)
 		return -1;
-	if (sqlite3_bind_text(st, 1, dedup, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sqlite3_bind_text(st, 1, it->dedup, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(st, 2, it->instance, -1,
+	    SQLITE_STATIC) != SQLITE_OK)
 		*error_r = quar_error(q, "bind");
 	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id_r = sqlite3_column_int64(st, 0);
@@ -461,11 +460,35 @@ quar_pending_find(struct quar *q, const char *dedup, int64_t *id_r,
 	return r;
 }
 
+static int
+quar_pending_add(struct quar *q, const struct quar_item *it, int64_t id,
+    const char **error_r)
+{
+	sqlite3_stmt *st;
+	int r = -1;
+
+	if ((st = quar_prepare(q, "INSERT INTO pending (id, dedup, instance,"
+	    " created) VALUES (?, ?, ?, ?)", error_r)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, it->dedup, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(st, 3, it->instance, -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK)
+		*error_r = quar_error(q, "bind");
+	else if (sqlite3_step(st) != SQLITE_DONE)
+		*error_r = quar_error(q, "pending");
+	else
+		r = 0;
+	sqlite3_finalize(st);
+	return r;
+}
+
 int
 quar_store(struct quar *q, const struct quar_item *it, int64_t *id_r,
     const char **error_r)
 {
-	int ok, dup = 0;
+	int ok, dup = 0, dedup = it->dedup != NULL && it->instance != NULL;
 
 	if (it->size > 0x7fffffff) {
 		*error_r = "quarantine: message too large for one blob";
@@ -473,14 +496,11 @@ quar_store(struct quar *q, const struct quar_item *it, int64_t *id_r,
 	}
 	if (quar_begin(q, error_r) == -1)
 		return -1;
-	if (it->dedup != NULL &&
-	    (dup = quar_pending_find(q, it->dedup, id_r, error_r)) == -1)
+	if (dedup && (dup = quar_pending_find(q, it, id_r, error_r)) == -1)
 		return quar_end(q, 0, error_r);
 	ok = dup == 1 || (quar_insert(q, it, id_r, error_r) == 0 &&
 	    quar_fill_blob(q, *id_r, it->fd, it->size, error_r) == 0 &&
-	    (it->dedup == NULL || quar_run(q, "INSERT INTO pending (dedup, id,"
-	    " created) VALUES (?1, ?2, strftime('%s','now'))", it->dedup,
-	    *id_r, error_r) == 0));
+	    (!dedup || quar_pending_add(q, it, *id_r, error_r) == 0));
 	if (quar_end(q, ok, error_r) == -1)
 		return -1;
 	return dup;
@@ -491,8 +511,8 @@ quar_confirm(struct quar *q, int64_t id, const char **error_r)
 {
 	if (quar_begin(q, error_r) == -1)
 		return -1;
-	return quar_end(q, quar_run(q, "DELETE FROM pending WHERE id = ?2",
-	    "", id, error_r) == 0, error_r);
+	return quar_end(q, quar_run(q, "DELETE FROM pending WHERE id = ?",
+	    id, error_r) == 0, error_r);
 }
 
 #define QUAR_ROW_COLS	"id, created, msgid, qid, client_addr, env_from," \

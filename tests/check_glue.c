@@ -126,9 +126,10 @@ teardown(void)
 	strcpy(tmpdir, "/tmp/check_glue.XXXXXX");
 }
 
-/* One whole transaction; headers given as "Name: value" lines. */
+/* One whole transaction to rcpt; headers given as "Name: value" lines. */
 static enum glue_status
-transact(struct fake *f, const char *const *hdrs, const char *body)
+transact_to(struct fake *f, const char *rcpt, const char *const *hdrs,
+    const char *body)
 {
 	size_t i;
 
@@ -137,8 +138,7 @@ transact(struct fake *f, const char *const *hdrs, const char *body)
 	ck_assert_int_eq(glue_helo(f, "client.example"), GLUE_CONTINUE);
 	ck_assert_int_eq(glue_envfrom(f, "<sender@example.com>"),
 	    GLUE_CONTINUE);
-	ck_assert_int_eq(glue_envrcpt(f, "<staff@hospital.example>"),
-	    GLUE_CONTINUE);
+	ck_assert_int_eq(glue_envrcpt(f, rcpt), GLUE_CONTINUE);
 	for (i = 0; hdrs[i] != NULL; i++) {
 		char *copy = mem_strdup(hdrs[i]), *colon = strchr(copy, ':');
 
@@ -150,6 +150,12 @@ transact(struct fake *f, const char *const *hdrs, const char *body)
 	ck_assert_int_eq(glue_body(f, (const unsigned char *)body,
 	    strlen(body)), GLUE_CONTINUE);
 	return glue_eom(f);
+}
+
+static enum glue_status
+transact(struct fake *f, const char *const *hdrs, const char *body)
+{
+	return transact_to(f, "<staff@hospital.example>", hdrs, body);
 }
 
 static int
@@ -348,6 +354,108 @@ START_TEST(test_abort_and_reuse)
 }
 END_TEST
 
+/* The same message once more: Received differs, and Postfix added a
+ * Date the client did not send. */
+static const char *const exe_hdrs_a[] = { "Received: from c.example by mx"
+	" id AAA;\n\tWed, 25 Nov 2026 10:00:00 +0000", "From: a@example.jp",
+	"Subject: invoice", "Content-Type: application/octet-stream; "
+	"name=\"invoice.exe\"", NULL };
+static const char *const exe_hdrs_b[] = { "RECEIVED: from c.example by mx"
+	" id BBB;\n\tWed, 25 Nov 2026 10:05:00 +0000", "From: a@example.jp",
+	"Date: Wed, 25 Nov 2026 10:05:00 +0000 (UTC)",
+	"Subject: invoice", "Content-Type: application/octet-stream; "
+	"name=\"invoice.exe\"", NULL };
+
+static const char *const exe_hdrs_c[] = { "Received: x", "Dated: y",
+	"Received-SPF: pass", "From: a@example.jp", "Subject: invoice",
+	"Content-Type: application/octet-stream; name=\"invoice.exe\"",
+	NULL };
+
+/* A daemon restart, as far as the pending items are concerned. */
+static void
+restart(void)
+{
+	glue_shutdown();
+	glue_init(&fake_ops, pol, 2);
+}
+
+/*
+ * The daemon died after storing and before the MTA read the answer: the
+ * MTA tempfailed and the client sends the same message again.  It must
+ * not be quarantined twice (fault tests, kill -9 under load).
+ */
+START_TEST(test_resend_after_lost_answer)
+{
+	struct fake f1, f2, f3;
+
+	memset(&f1, 0, sizeof(f1));
+	memset(&f2, 0, sizeof(f2));
+	memset(&f3, 0, sizeof(f3));
+	ck_assert_int_eq(transact(&f1, exe_hdrs_a, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 1);
+	/* While this daemon lives, an identical message is another copy. */
+	ck_assert_int_eq(transact(&f2, exe_hdrs_b, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 2);
+	glue_close(&f2);
+	/* The daemon dies before anything more comes on f1: its answer was
+	 * lost.  The restarted daemon gets the resend. */
+	restart();
+	memset(&f2, 0, sizeof(f2));
+	ck_assert_int_eq(transact(&f2, exe_hdrs_b, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 2);
+	/* f2's QUIT shows the MTA read the answer: no longer pending, so the
+	 * same message sent once more is a new one. */
+	glue_close(&f2);
+	restart();
+	ck_assert_int_eq(transact(&f3, exe_hdrs_a, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 3);
+	glue_close(&f3);
+	glue_close(&f1);
+}
+END_TEST
+
+START_TEST(test_resend_answer_read)
+{
+	struct fake f1, f2;
+
+	memset(&f1, 0, sizeof(f1));
+	memset(&f2, 0, sizeof(f2));
+	ck_assert_int_eq(transact(&f1, exe_hdrs_a, "MZ\r\n"), GLUE_DISCARD);
+	/* The next MAIL FROM on the connection: the MTA read the answer. */
+	ck_assert_int_eq(glue_envfrom(&f1, "<sender@example.com>"),
+	    GLUE_CONTINUE);
+	ck_assert_int_eq(glue_abort(&f1), GLUE_CONTINUE);
+	restart();
+	ck_assert_int_eq(transact(&f2, exe_hdrs_a, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 2);
+	/* f2's item is pending and its daemon gone: other content, other
+	 * fields or another envelope are other messages... */
+	restart();
+	glue_close(&f1);
+	memset(&f1, 0, sizeof(f1));
+	ck_assert_int_eq(transact(&f1, exe_hdrs_a, "MZ!\r\n"),
+	    GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 3);
+	glue_close(&f1);
+	/* (fields whose names only start like a skipped one are kept) */
+	memset(&f1, 0, sizeof(f1));
+	ck_assert_int_eq(transact(&f1, exe_hdrs_c, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 4);
+	glue_close(&f1);
+	memset(&f1, 0, sizeof(f1));
+	ck_assert_int_eq(transact_to(&f1, "<other@hospital.example>",
+	    exe_hdrs_a, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 5);
+	glue_close(&f1);
+	/* ...and the same message is not. */
+	memset(&f1, 0, sizeof(f1));
+	ck_assert_int_eq(transact(&f1, exe_hdrs_b, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 5);
+	glue_close(&f1);
+	glue_close(&f2);
+}
+END_TEST
+
 static Suite *
 glue_suite(void)
 {
@@ -361,6 +469,11 @@ glue_suite(void)
 	tcase_add_test(tc, test_quarantine_discard);
 	tcase_add_test(tc, test_quarantine_hold);
 	tcase_add_test(tc, test_reject);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("resend");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_resend_after_lost_answer);
+	tcase_add_test(tc, test_resend_answer_read);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -338,6 +338,80 @@ sql_exec(const char *sql)
 	sqlite3_close(db);
 }
 
+/* Store "x" with a dedup digest (or NULL) from an instance; returns
+ * quar_store's result. */
+static int
+store_dedup(struct quar *q, const char *dedup, const char *inst,
+    int64_t *id)
+{
+	const char *err = NULL;
+	struct quar_item it;
+	struct spool *s = spool_new(tmpdir, 100, &err);
+	int r;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(spool_write(s, "x", 1, &err), 0);
+	memset(&it, 0, sizeof(it));
+	it.msgid = "m";
+	it.verdict = "quarantine";
+	it.fd = spool_rewind(s, &err);
+	it.size = 1;
+	it.dedup = dedup;
+	it.instance = inst;
+	r = quar_store(q, &it, id, &err);
+	ck_assert_msg(r != -1, "%s", err);
+	spool_free(&s);
+	return r;
+}
+
+/* A resend after a lost answer is not stored twice (fault tests). */
+START_TEST(test_quar_pending_dedup)
+{
+	const char *err = NULL;
+	char qdir[300], sql[200];
+	struct quar *q;
+	int64_t a, b, c, d, e;
+
+	snprintf(qdir, sizeof(qdir), "%s/q", tmpdir);
+	q = quar_open(qdir, 1, 1000, &err);
+	ck_assert_msg(q != NULL, "%s", err);
+	ck_assert_int_eq(store_dedup(q, "d1", "i1", &a), 0);
+	/* The same instance is alive and answered: a second copy. */
+	ck_assert_int_eq(store_dedup(q, "d1", "i1", &b), 0);
+	ck_assert_int_ne(b, a);
+	/* Another instance while pending: the same item, nothing stored. */
+	ck_assert_int_eq(store_dedup(q, "d1", "i2", &c), 1);
+	ck_assert_int_eq(c, a);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM messages"), 2);
+	/* Another digest, or none, is another message. */
+	ck_assert_int_eq(store_dedup(q, "d2", "i2", &c), 0);
+	ck_assert_int_gt(c, b);
+	ck_assert_int_eq(store_dedup(q, NULL, "i2", &d), 0);
+	ck_assert_int_eq(store_dedup(q, NULL, "i3", &e), 0);
+	ck_assert_int_ne(d, e);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM pending"), 3);
+	/* Once the MTA has the answers, the same message again is new. */
+	ck_assert_int_eq(quar_confirm(q, a, &err), 0);
+	ck_assert_int_eq(quar_confirm(q, b, &err), 0);
+	ck_assert_int_eq(store_dedup(q, "d1", "i3", &a), 0);
+	ck_assert_int_gt(a, e);
+	/* Pending items older than the window are forgotten. */
+	snprintf(sql, sizeof(sql), "UPDATE pending SET created = created - %d"
+	    " WHERE id = %lld", QUAR_DEDUP_WINDOW + 60, (long long)c);
+	sql_exec(sql);
+	ck_assert_int_eq(store_dedup(q, "d2", "i3", &d), 0);
+	ck_assert_int_gt(d, a);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM pending"), 2);
+	/* A pending item whose message was purged is not matched. */
+	snprintf(sql, sizeof(sql), "DELETE FROM messages WHERE id = %lld",
+	    (long long)d);
+	sql_exec(sql);
+	ck_assert_int_eq(store_dedup(q, "d2", "i4", &e), 0);
+	ck_assert_int_gt(e, d);
+	quar_close(&q);
+}
+END_TEST
+
 /* The fake sendmail: argv and stdin to files, then exit with code. */
 static void
 fake_sendmail(char *path, size_t cap, int code, int sleep_s)
@@ -1078,7 +1152,7 @@ START_TEST(test_quar_migrate_v1)
 	quar_actor_self(&who);
 	ck_assert_int_eq(quar_delete(q, 1, &who, "old", &err), QUAR_OK);
 	quar_close(&q);
-	/* Opening again (milter: create) leaves version 2 alone. */
+	/* Opening again (milter: create) leaves the version alone. */
 	q = quar_open(qdir, 1, 1000, &err);
 	ck_assert_msg(q != NULL, "%s", err);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM counters"), 1);
@@ -1220,6 +1294,7 @@ quar_suite(void)
 	tcase_add_test(tc, test_quar_locked_fails);
 	tcase_add_test(tc, test_quar_missing);
 	tcase_add_test(tc, test_quar_export_streams);
+	tcase_add_test(tc, test_quar_pending_dedup);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("list");
 	tcase_add_checked_fixture(tc, setup, teardown);

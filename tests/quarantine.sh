@@ -295,8 +295,8 @@ python3 "$tmp/v1.py" "$tmp/old/quarantine.db"
 check "old schema upgraded" 0 $ctl quarantine --dir "$tmp/old" list --json
 py 'import json,sys; d=json.loads(open(sys.argv[1]).read()); assert d["msgid"]=="v1"' "$tmp/out" \
 	&& ok "old rows kept" || ko "old rows kept"
-[ "$(py 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$tmp/old/quarantine.db")" = 2 ] \
-	&& ok "schema version 2" || ko "schema version 2"
+[ "$(py 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$tmp/old/quarantine.db")" = 3 ] \
+	&& ok "schema version 3" || ko "schema version 3"
 check "unknown command" 2 $Q frobnicate
 
 echo "$pass passed, $fail failed"

@@ -5,7 +5,7 @@
 : "${top_builddir:=$top_srcdir/build}"
 export top_srcdir top_builddir
 p=0 f=0 skipped=0
-for t in run workflow; do
+for t in run workflow fault; do
 	echo "== tests/integration/$t.sh"
 	out=$(sh "$top_srcdir/tests/integration/$t.sh" 2>&1); st=$?
 	printf '%s\n' "$out"
@@ -15,6 +15,6 @@ for t in run workflow; do
 	p=$((p + ${line%% passed*})); x=${line#*passed, }; f=$((f + ${x%% failed*}))
 	[ $st = 0 ] || [ "${x%% failed*}" != 0 ] || f=$((f + 1))
 done
-[ $skipped = 2 ] && { echo "SKIP: integration tests need root and postfix"; exit 77; }
+[ $skipped = 3 ] && { echo "SKIP: integration tests need root and postfix"; exit 77; }
 echo "$p passed, $f failed"
 [ $f = 0 ]
