@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "log.h"
@@ -33,7 +34,9 @@ msgctx_new(const struct policy *pol)
 	m->pol = policy_ref(pol);
 	m->rule_fired = arena_alloc(m->arena, nrules);
 	clock_gettime(CLOCK_MONOTONIC, &m->started);
-	snprintf(m->id, sizeof(m->id), "%lx%04lx", (unsigned long)time(NULL),
+	/* time, pid and a counter: unique across restarts within a second */
+	snprintf(m->id, sizeof(m->id), "%lx%05lx%04lx", (unsigned long)time(NULL),
+	    (unsigned long)getpid() & 0xfffff,
 	    __atomic_add_fetch(&msgctx_counter, 1, __ATOMIC_RELAXED) & 0xffff);
 	return m;
 }
