@@ -90,5 +90,11 @@ struct part_report	*msgctx_add_part(struct msgctx *);
 struct url_report	*msgctx_add_url(struct msgctx *);
 /* Milliseconds since msgctx_new(). */
 uint64_t	msgctx_elapsed_ms(const struct msgctx *);
+/*
+ * Is the policy's max_scan_time used up?  The first time it is, records
+ * limit.scan_time at where ("what was not examined" in the detail).  Every
+ * module that loops over mail content asks this between steps.
+ */
+int	msgctx_time_up(struct msgctx *, const char *where, const char *what);
 
 #endif

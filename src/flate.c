@@ -105,17 +105,8 @@ flate_cut_finding(const struct flate *f)
 int
 flate_exhausted(struct msgctx *msg, const char *where)
 {
-	const struct policy_limits *lim = &msg->pol->lim;
-	uint64_t ms = msgctx_elapsed_ms(msg);
-
-	if (lim->scan_time_ms > 0 && ms > lim->scan_time_ms) {
-		if (!msgctx_has_rule(msg, "limit.scan_time"))
-			msgctx_finding(msg, "limit.scan_time", where,
-			    "scanning took %llu ms, limit %u ms; the rest "
-			    "was not examined", (unsigned long long)ms,
-			    lim->scan_time_ms);
+	if (msgctx_time_up(msg, where, "stream"))
 		return 1;
-	}
 	if (flate_left(msg) > 0)
 		return 0;
 	if (!msgctx_has_rule(msg, "limit.expanded_size"))
@@ -123,7 +114,7 @@ flate_exhausted(struct msgctx *msg, const char *where)
 		    "expanded %llu bytes in this message, limit %llu; the "
 		    "rest was not examined",
 		    (unsigned long long)msg->expanded_bytes,
-		    (unsigned long long)lim->expanded_size);
+		    (unsigned long long)msg->pol->lim.expanded_size);
 	return 1;
 }
 

@@ -162,3 +162,17 @@ msgctx_elapsed_ms(const struct msgctx *m)
 	    (now.tv_nsec - m->started.tv_nsec) / 1000000;
 	return ms < 0 ? 0 : (uint64_t)ms;
 }
+
+int
+msgctx_time_up(struct msgctx *m, const char *where, const char *what)
+{
+	uint64_t ms, max = m->pol->lim.scan_time_ms;
+
+	if (max == 0 || (ms = msgctx_elapsed_ms(m)) <= max)
+		return 0;
+	if (!msgctx_has_rule(m, "limit.scan_time"))
+		msgctx_finding(m, "limit.scan_time", where, "scanning took %llu "
+		    "ms, limit %llu ms; the rest of the %s was not examined",
+		    (unsigned long long)ms, (unsigned long long)max, what);
+	return 1;
+}

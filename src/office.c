@@ -55,21 +55,9 @@ office_evidence(struct sbuf *ev, const char *fmt, ...)
 int
 office_time_up(struct office *of)
 {
-	const struct policy_limits *lim = &of->msg->pol->lim;
-	uint64_t ms;
-
-	if (of->stop)
-		return 1;
-	ms = msgctx_elapsed_ms(of->msg);
-	if (lim->scan_time_ms == 0 || ms <= lim->scan_time_ms)
-		return 0;
-	if (!msgctx_has_rule(of->msg, "limit.scan_time"))
-		msgctx_finding(of->msg, "limit.scan_time", of->o->where,
-		    "scanning took %llu ms, limit %u ms; the rest of the "
-		    "document was not examined", (unsigned long long)ms,
-		    lim->scan_time_ms);
-	of->stop = 1;
-	return 1;
+	if (!of->stop && msgctx_time_up(of->msg, of->o->where, "document"))
+		of->stop = 1;
+	return of->stop;
 }
 
 const char *

@@ -50,21 +50,9 @@ pdf_push(void **v, size_t *n, size_t *cap, size_t size, size_t max)
 int
 pdf_time_up(struct pdf_scan *sc)
 {
-	const struct policy_limits *lim = &sc->msg->pol->lim;
-	uint64_t ms;
-
-	if (sc->stop)
-		return 1;
-	ms = msgctx_elapsed_ms(sc->msg);
-	if (lim->scan_time_ms == 0 || ms <= lim->scan_time_ms)
-		return 0;
-	if (!msgctx_has_rule(sc->msg, "limit.scan_time"))
-		msgctx_finding(sc->msg, "limit.scan_time", sc->o->where,
-		    "scanning took %llu ms, limit %u ms; the rest of the PDF "
-		    "was not examined", (unsigned long long)ms,
-		    lim->scan_time_ms);
-	sc->stop = 1;
-	return 1;
+	if (!sc->stop && msgctx_time_up(sc->msg, sc->o->where, "PDF"))
+		sc->stop = 1;
+	return sc->stop;
 }
 
 /* The top level: objects, trailers, and stray names. */

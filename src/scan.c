@@ -39,18 +39,9 @@ struct scan {
 static int
 scan_over_time(struct scan *s)
 {
-	uint64_t ms, max = s->msg->pol->lim.scan_time_ms;
-
-	if (s->timed_out)
-		return 1;
-	ms = msgctx_elapsed_ms(s->msg);
-	if (max == 0 || ms <= max)
-		return 0;
-	s->timed_out = 1;
-	msgctx_finding(s->msg, "limit.scan_time", NULL,
-	    "scanning took %llu ms, limit %llu ms; the rest was not examined",
-	    (unsigned long long)ms, (unsigned long long)max);
-	return 1;
+	if (!s->timed_out && msgctx_time_up(s->msg, NULL, "message"))
+		s->timed_out = 1;
+	return s->timed_out;
 }
 
 static void
