@@ -23,6 +23,8 @@
 #include "policy.h"
 #include "sbuf.h"
 
+#include "checkutil.h"
+
 static struct policy *pol;
 
 static void
@@ -96,64 +98,6 @@ scan_file(const char *file)
 	return m;
 }
 
-static const struct finding *
-find(const struct msgctx *m, const char *rule, const char *where)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].rule, rule) == 0 && (where == NULL ||
-		    (m->findings[i].where != NULL &&
-		    strcmp(m->findings[i].where, where) == 0)))
-			return &m->findings[i];
-	return NULL;
-}
-
-static void
-dump(const struct msgctx *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		fprintf(stderr, "  %s @ %s: %s\n", m->findings[i].rule,
-		    m->findings[i].where ? m->findings[i].where : "-",
-		    m->findings[i].detail);
-}
-
-static int
-has_url(const struct msgctx *m, const char *url)
-{
-	size_t i;
-
-	for (i = 0; i < m->nurls; i++)
-		if (strcmp(m->urls[i].url, url) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-show(const char *where)
-{
-	return where != NULL ? where : "-";
-}
-
-#define ck_has(m, rule, where) do {					\
-	if (find((m), (rule), (where)) == NULL)				\
-		dump(m);						\
-	ck_assert_msg(find((m), (rule), (where)) != NULL,		\
-	    "no %s at %s", (rule), show(where));			\
-} while (0)
-#define ck_hasnt(m, rule) do {						\
-	if (find((m), (rule), NULL) != NULL)				\
-		dump(m);						\
-	ck_assert_msg(find((m), (rule), NULL) == NULL, "%s fired", (rule)); \
-} while (0)
-#define ck_clean(m) do {						\
-	if ((m)->nfindings != 0)					\
-		dump(m);						\
-	ck_assert_uint_eq((m)->nfindings, 0);				\
-	ck_assert_int_eq((m)->verdict, VERDICT_ACCEPT);			\
-} while (0)
 
 static struct msgctx *
 scan_str(const char *s)
