@@ -300,7 +300,10 @@ unpack_enc_name(struct unpack *u, const char *name)
 		return;
 	if (s->len + n + 2 > UNPACK_ENC_SHOW) {
 		if (s->len == 0) {
-			n = UNPACK_ENC_SHOW;
+			/* Cut a long first name at a character boundary;
+			 * n < strlen(name), so name[n] is inside it. */
+			if (n > UNPACK_ENC_SHOW - 4)
+				n = UNPACK_ENC_SHOW - 4;
 			while (n > 0 && (name[n] & 0xc0) == 0x80)
 				n--;
 			sbuf_append(s, name, n);
