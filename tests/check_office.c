@@ -24,52 +24,12 @@
 
 #include "checkutil.h"
 
-static struct policy *pol;
-
-static void
-setup(void)
-{
-	static const char exts[] = "exe\nscr\nlnk\njs\n";
-	struct policy_errors errs = { NULL, 0 };
-
-	pol = policy_default();
-	pol->blocked_extensions = lists_parse("blocked-extensions.txt", exts,
-	    sizeof(exts) - 1, LISTS_EXTENSIONS, &errs);
-	ck_assert_uint_eq(errs.n, 0);
-}
-
-static void
-teardown(void)
-{
-	const struct policy *p = pol;
-
-	policy_unref(&p);
-	ftype_thread_end();
-}
-
 /* ---- helpers --------------------------------------------------------- */
 
 static unsigned char *
 load(const char *file, size_t *len_r)
 {
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	unsigned char *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/office/%s",
-	    top != NULL ? top : "..", file);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len_r = (size_t)n;
-	return buf;
+	return checkutil_load("office", file, len_r);
 }
 
 /* Judge one top-level part "1" named name. */
@@ -426,18 +386,18 @@ office_suite(void)
 
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 	tc = tcase_create("ole");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_loop_test(tc, test_ole, 0, N(ole_cases));
 	tcase_add_test(tc, test_ole_package);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encrypted");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_loop_test(tc, test_encrypted, 0, N(enc_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ooxml");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_loop_test(tc, test_ooxml, 0, N(ooxml_cases));
 	tcase_add_test(tc, test_ooxml_urls);
 	tcase_add_test(tc, test_ooxml_embedded);
@@ -445,14 +405,14 @@ office_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rtf");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_loop_test(tc, test_rtf, 0, N(rtf_cases));
 	tcase_add_test(tc, test_rtf_package);
 	tcase_add_test(tc, test_rtf_odd);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_limit_depth);
 	tcase_add_test(tc, test_limit_entries);
 	tcase_add_test(tc, test_limit_expanded);
@@ -460,7 +420,7 @@ office_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_hostile_cfb);
 	tcase_add_loop_test(tc, test_mutations, 0, N(all_files));

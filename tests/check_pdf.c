@@ -25,52 +25,12 @@
 
 #include "checkutil.h"
 
-static struct policy *pol;
-
-static void
-setup(void)
-{
-	static const char exts[] = "exe\nscr\nlnk\njs\n";
-	struct policy_errors errs = { NULL, 0 };
-
-	pol = policy_default();
-	pol->blocked_extensions = lists_parse("blocked-extensions.txt", exts,
-	    sizeof(exts) - 1, LISTS_EXTENSIONS, &errs);
-	ck_assert_uint_eq(errs.n, 0);
-}
-
-static void
-teardown(void)
-{
-	const struct policy *p = pol;
-
-	policy_unref(&p);
-	ftype_thread_end();
-}
-
 /* ---- helpers --------------------------------------------------------- */
 
 static unsigned char *
 load(const char *file, size_t *len_r)
 {
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	unsigned char *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/pdf/%s",
-	    top != NULL ? top : "..", file);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len_r = (size_t)n;
-	return buf;
+	return checkutil_load("pdf", file, len_r);
 }
 
 static struct msgctx *
@@ -416,21 +376,21 @@ pdf_suite(void)
 
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 	tc = tcase_create("fixtures");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_loop_test(tc, test_fixture, 0, N(cases));
 	tcase_add_test(tc, test_uris);
 	tcase_add_test(tc, test_embedded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("syntax");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_actions);
 	tcase_add_test(tc, test_streams);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_unbalanced_strings);
 	tcase_add_test(tc, test_deep);
 	tcase_add_test(tc, test_limit_files);
@@ -439,7 +399,7 @@ pdf_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_mutations, 0, N(all_files));
 	suite_add_tcase(s, tc);

@@ -26,30 +26,9 @@
 #include "policy.h"
 #include "sbuf.h"
 
+#include "checkutil.h"
+
 #define UNPACK_TEST_BLOCK	(64 * 1024)	/* unpack reads this much at a time */
-
-static struct policy *pol;
-
-static void
-setup(void)
-{
-	static const char exts[] = "exe\nscr\nlnk\njs\n";
-	struct policy_errors errs = { NULL, 0 };
-
-	pol = policy_default();
-	pol->blocked_extensions = lists_parse("blocked-extensions.txt", exts,
-	    sizeof(exts) - 1, LISTS_EXTENSIONS, &errs);
-	ck_assert_uint_eq(errs.n, 0);
-}
-
-static void
-teardown(void)
-{
-	const struct policy *p = pol;
-
-	policy_unref(&p);
-	ftype_thread_end();
-}
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -86,20 +65,6 @@ scan_obj(const char *name, const void *data, size_t len)
 	return m;
 }
 
-/* The finding of rule at where (NULL: anywhere), or NULL. */
-static const struct finding *
-find(const struct msgctx *m, const char *rule, const char *where)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].rule, rule) == 0 && (where == NULL ||
-		    (m->findings[i].where != NULL &&
-		    strcmp(m->findings[i].where, where) == 0)))
-			return &m->findings[i];
-	return NULL;
-}
-
 static const struct part_report *
 part(const struct msgctx *m, const char *where)
 {
@@ -110,35 +75,6 @@ part(const struct msgctx *m, const char *where)
 			return &m->parts[i];
 	return NULL;
 }
-
-static void
-dump(const struct msgctx *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		fprintf(stderr, "  %s @ %s: %s\n", m->findings[i].rule,
-		    m->findings[i].where ? m->findings[i].where : "-",
-		    m->findings[i].detail);
-}
-
-static const char *
-show(const char *where)
-{
-	return where != NULL ? where : "-";
-}
-
-#define ck_has(m, rule, where) do {					\
-	if (find((m), (rule), (where)) == NULL)				\
-		dump(m);						\
-	ck_assert_msg(find((m), (rule), (where)) != NULL,		\
-	    "no %s at %s", (rule), show(where));			\
-} while (0)
-#define ck_hasnt(m, rule) do {						\
-	if (find((m), (rule), NULL) != NULL)				\
-		dump(m);						\
-	ck_assert_msg(find((m), (rule), NULL) == NULL, "%s fired", (rule)); \
-} while (0)
 
 static uint32_t
 crc32(const unsigned char *p, size_t n)
@@ -173,24 +109,7 @@ put32(struct sbuf *b, uint32_t v)
 static unsigned char *
 load(const char *file, size_t *len_r)
 {
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	unsigned char *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/unpack/%s",
-	    top != NULL ? top : "..", file);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len_r = (size_t)n;
-	return buf;
+	return checkutil_load("unpack", file, len_r);
 }
 
 /* ---- a stored-zip writer: any names, any flags ----------------------- */
@@ -1105,7 +1024,7 @@ unpack_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("basic");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_zip_pdf_accept);
 	tcase_add_test(tc, test_zip_exe);
 	tcase_add_test(tc, test_nested);
@@ -1116,13 +1035,13 @@ unpack_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("disk_image");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_iso);
 	tcase_add_test(tc, test_vhd);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encrypted");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_zipcrypto_fixture);
 	tcase_add_test(tc, test_aes_zip);
 	tcase_add_test(tc, test_7z_encrypted);
@@ -1133,14 +1052,14 @@ unpack_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_add_test(tc, test_name_mismatch);
 	tcase_add_test(tc, test_name_cp932);
 	tcase_add_test(tc, test_name_nul);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_bomb_ratio);
 	tcase_add_test(tc, test_bomb_nested);
@@ -1152,7 +1071,7 @@ unpack_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, checkutil_setup, checkutil_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_corrupt);
 	tcase_add_test(tc, test_mutations);

@@ -1,17 +1,70 @@
 /*
  * checkutil.h: helpers shared by the Check suites of the content modules
- * (office, pdf): look findings and URLs up in a message context and
- * print them when an assertion is about to fail.  Header-only, for tests.
+ * (office, pdf, unpack): the policy fixture (a few blocked extensions),
+ * loading fixtures from tests/data/<module>/, looking findings and URLs up
+ * in a message context and printing them when an assertion is about to
+ * fail.  Header-only, for tests; include it once per suite.
  */
 #ifndef TRIAGE_CHECKUTIL_H
 #define TRIAGE_CHECKUTIL_H
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ftype.h"
+#include "lists.h"
+#include "policy.h"
 
 #include "msgctx.h"
 #include "verdict.h"
+
+static struct policy *pol;
+
+static void
+checkutil_setup(void)
+{
+	static const char exts[] = "exe\nscr\nlnk\njs\n";
+	struct policy_errors errs = { NULL, 0 };
+
+	pol = policy_default();
+	pol->blocked_extensions = lists_parse("blocked-extensions.txt", exts,
+	    sizeof(exts) - 1, LISTS_EXTENSIONS, &errs);
+	ck_assert_uint_eq(errs.n, 0);
+}
+
+static void
+checkutil_teardown(void)
+{
+	const struct policy *p = pol;
+
+	policy_unref(&p);
+	ftype_thread_end();
+}
+
+static inline unsigned char *
+checkutil_load(const char *subdir, const char *file, size_t *len_r)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	unsigned char *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/tests/data/%s/%s",
+	    top != NULL ? top : "..", subdir, file);
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len_r = (size_t)n;
+	return buf;
+}
 
 static inline const struct finding *
 find(const struct msgctx *m, const char *rule, const char *where)
