@@ -3,11 +3,13 @@
  *
  * The milter writes every header and body chunk here as it arrives, so the
  * quarantine can store the exact message without holding it in memory.
- * The file is created in spool_dir with mode 0600 and unlinked at once:
- * it disappears when the spool is freed (end of message, abort, close) and
- * even when the daemon is killed.  Writes past the maximum are dropped and
- * remembered (spool_truncated); the caller decides what that means.
- * Not thread-safe: one message, one owner.
+ * The first 64 KiB stay in memory; the file is created in spool_dir (mode
+ * 0600, without a name or unlinked at once) when they overflow or when
+ * spool_rewind() needs it, so I/O errors, a missing directory included,
+ * surface there.  It disappears when the spool is freed (end of message,
+ * abort, close) and even when the daemon is killed.  Writes past the
+ * maximum are dropped and remembered (spool_truncated); the caller decides
+ * what that means.  Not thread-safe: one message, one owner.
  */
 #ifndef TRIAGE_SPOOL_H
 #define TRIAGE_SPOOL_H
@@ -17,13 +19,16 @@
 
 struct spool;
 
-/* Returns an owned spool, or NULL with *error_r (static or thread-local). */
+/*
+ * Returns an owned spool, or NULL with *error_r (static or thread-local)
+ * when `dir` is unusable as a path; the directory itself is tried later.
+ */
 struct spool	*spool_new(const char *dir, uint64_t max, const char **error_r);
 void		 spool_free(struct spool **);
 /* Append; returns 0 (written or dropped past max), -1 on I/O error. */
 int		 spool_write(struct spool *, const void *, size_t,
 		    const char **error_r);
-/* Flush buffered data; returns the fd positioned at 0, or -1. */
+/* Create the file if need be, flush; returns the fd at offset 0, or -1. */
 int		 spool_rewind(struct spool *, const char **error_r);
 uint64_t	 spool_size(const struct spool *);	/* bytes kept */
 int		 spool_truncated(const struct spool *);

@@ -313,15 +313,20 @@ END_TEST
 START_TEST(test_spool_failure_tempfails)
 {
 	struct fake f;
-	struct policy *p2 = policy_default();
-	const struct policy *c2 = p2;
 
-	free(p2->spool_dir);
-	p2->spool_dir = mem_strdup("/nonexistent/spool");
-	glue_set_policy(p2);
-	policy_unref(&c2);
+	free(pol->spool_dir);
+	pol->spool_dir = mem_strdup("/nonexistent/spool");
+	/*
+	 * A small clean message is scanned whole in memory and never needs
+	 * the file; one to be quarantined does, and is tempfailed unstored.
+	 */
 	memset(&f, 0, sizeof(f));
-	ck_assert_int_eq(transact(&f, clean_hdrs, "hi\r\n"), GLUE_TEMPFAIL);
+	ck_assert_int_eq(transact(&f, clean_hdrs, "hi\r\n"), GLUE_ACCEPT);
+	glue_close(&f);
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(transact(&f, exe_hdrs, "MZ\r\n"), GLUE_TEMPFAIL);
+	ck_assert_ptr_nonnull(strstr(f.reply, "451 4.7.1"));
+	ck_assert_int_eq(stored(), 0);
 	glue_close(&f);
 }
 END_TEST

@@ -81,12 +81,59 @@ START_TEST(test_spool_bounded_unlinked)
 }
 END_TEST
 
+/* Small messages stay in memory; the file appears only when needed. */
+START_TEST(test_spool_small_and_large)
+{
+	static unsigned char big[300000], back[300001];
+	const char *err = NULL;
+	struct spool *s;
+	ssize_t n;
+	size_t got;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char)(i * 31 + i / 7);
+	s = spool_new(tmpdir, sizeof(big), &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(spool_write(s, big, 1000, &err), 0);
+	fd = spool_rewind(s, &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, back, sizeof(back)), 1000);
+	ck_assert_mem_eq(back, big, 1000);
+	spool_free(&s);
+	/* Past the buffer, in pieces of odd sizes; never a name left. */
+	s = spool_new(tmpdir, sizeof(big), &err);
+	for (size_t off = 0; off < sizeof(big); off += 7777)
+		ck_assert_int_eq(spool_write(s, big + off, sizeof(big) - off <
+		    7777 ? sizeof(big) - off : 7777, &err), 0);
+	ck_assert_uint_eq(count_files(tmpdir), 0);
+	fd = spool_rewind(s, &err);
+	ck_assert_int_ge(fd, 0);
+	for (got = 0; (n = read(fd, back + got, sizeof(back) - got)) > 0; )
+		got += (size_t)n;
+	ck_assert_uint_eq(got, sizeof(big));
+	ck_assert_mem_eq(back, big, sizeof(big));
+	spool_free(&s);
+}
+END_TEST
+
+/* A missing directory is an error where the file is first needed. */
 START_TEST(test_spool_bad_dir)
 {
+	static unsigned char big[70000];
 	const char *err = NULL;
+	struct spool *s = spool_new("/nonexistent/dir", 1 << 20, &err);
 
-	ck_assert_ptr_null(spool_new("/nonexistent/dir", 10, &err));
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(spool_write(s, "small", 5, &err), 0);
+	ck_assert_int_eq(spool_rewind(s, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir"));
+	spool_free(&s);
+	s = spool_new("/nonexistent/dir", 1 << 20, &err);
+	err = NULL;
+	ck_assert_int_eq(spool_write(s, big, sizeof(big), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir"));
+	spool_free(&s);
 }
 END_TEST
 
@@ -1286,6 +1333,7 @@ quar_suite(void)
 	tc = tcase_create("spool");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_spool_bounded_unlinked);
+	tcase_add_test(tc, test_spool_small_and_large);
 	tcase_add_test(tc, test_spool_bad_dir);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");
