@@ -15,6 +15,11 @@
 #include <ctype.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define B64_SSSE3	1
+#endif
+
 #include "decode.h"
 #include "decode_int.h"
 
@@ -113,14 +118,10 @@ decode_cte_name(enum decode_cte cte)
 
 /* ---- base64 (RFC 2045 section 6.8) ------------------------------------ */
 
-/*
- * Sextet values; the classes below all have bit 6 set so that one test
- * of four OR-ed values tells whether a whole quantum is plain alphabet.
- */
+/* Sextet values, and classes for the careful path (all above 63). */
 #define B64_PAD		0x40		/* '=' */
 #define B64_SKIP	0x41		/* CR, LF, space, tab: skipped */
 #define B64_JUNK	0x42		/* anything else: junk */
-#define B64_CLASS	0x40
 #define PP		B64_PAD
 #define SS		B64_SKIP
 #define JJ		B64_JUNK
@@ -199,29 +200,204 @@ b64_sextet(struct decode_b64 *st, unsigned v, unsigned char *o)
 	return o;
 }
 
-/* Whole quanta of plain alphabet, four input bytes at a time. */
+/*
+ * The fast path: one table per position of a quantum holds the sextet
+ * already shifted into place, so a quantum is four loads and three ORs.
+ * Anything outside the alphabet sets B64_BAD (bit 24, above the 24 data
+ * bits) in every table; the careful path then takes over.  The tables
+ * are built by the preprocessor from B64_VAL (ASCII).
+ */
+#define B64_BAD		0x01000000U
+#define B64_VAL(c)	((c) >= 'A' && (c) <= 'Z' ? (uint32_t)(c) - 'A' :	\
+	    (c) >= 'a' && (c) <= 'z' ? (uint32_t)(c) - 'a' + 26 :		\
+	    (c) >= '0' && (c) <= '9' ? (uint32_t)(c) - '0' + 52 :		\
+	    (c) == '+' ? 62U : (c) == '/' ? 63U : B64_BAD)
+#define B64_AT(c, s)	(B64_VAL(c) == B64_BAD ? B64_BAD : B64_VAL(c) << (s))
+#define B64_T4(c, s)	B64_AT(c, s), B64_AT((c) + 1, s), B64_AT((c) + 2, s), \
+	    B64_AT((c) + 3, s)
+#define B64_T16(c, s)	B64_T4(c, s), B64_T4((c) + 4, s), B64_T4((c) + 8, s), \
+	    B64_T4((c) + 12, s)
+#define B64_T64(c, s)	B64_T16(c, s), B64_T16((c) + 16, s),		\
+	    B64_T16((c) + 32, s), B64_T16((c) + 48, s)
+#define B64_T256(s)	{ B64_T64(0, s), B64_T64(64, s), B64_T64(128, s),	\
+	    B64_T64(192, s) }
+
+static const uint32_t b64_q0[256] = B64_T256(18);
+static const uint32_t b64_q1[256] = B64_T256(12);
+static const uint32_t b64_q2[256] = B64_T256(6);
+static const uint32_t b64_q3[256] = B64_T256(0);
+
+/* Four input bytes as 24 bits, or a value with B64_BAD set. */
+static inline uint32_t
+b64_quad(const unsigned char *p)
+{
+	return b64_q0[p[0]] | b64_q1[p[1]] | b64_q2[p[2]] | b64_q3[p[3]];
+}
+
+static inline void
+b64_put3(unsigned char *o, uint32_t v)
+{
+	o[0] = (unsigned char)(v >> 16);
+	o[1] = (unsigned char)(v >> 8);
+	o[2] = (unsigned char)v;
+}
+
+/*
+ * Three bytes and one that the next quantum overwrites: only called when
+ * that quantum is known to follow, so nothing is written past the output
+ * a feed reports (callers size buffers by it: decode_hdr.c).
+ */
+static inline void
+b64_put4(unsigned char *o, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v << 8);
+	memcpy(o, &v, 4);
+#else
+	b64_put3(o, v);
+#endif
+}
+
+/*
+ * A run of quanta of plain alphabet from in[i]; returns the new i (no
+ * quantum taken if the first is not plain alphabet).
+ */
+static inline size_t
+b64_quads(const unsigned char *in, size_t len, size_t i, unsigned char **op)
+{
+	unsigned char	*o = *op;
+	uint32_t	 x, y;
+
+	if (len - i < 4 || ((x = b64_quad(in + i)) & B64_BAD) != 0)
+		return i;
+	for (i += 4; len - i >= 4; i += 4) {
+		if (((y = b64_quad(in + i)) & B64_BAD) != 0)
+			break;
+		b64_put4(o, x);
+		o += 3;
+		x = y;
+	}
+	b64_put3(o, x);
+	*op = o + 3;
+	return i;
+}
+
+static inline int
+b64_eol(unsigned char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/*
+ * Whole quanta of plain alphabet, and the line breaks between them (at a
+ * quantum boundary with no '=' pending a CR or LF changes nothing).
+ * Called only in that state; stops at anything else, or when fewer than
+ * four bytes are left, and returns the bytes consumed.
+ */
+static size_t
+b64_fast_plain(const unsigned char *in, size_t len, unsigned char **op)
+{
+	size_t i = 0, k;
+
+	for (;;) {
+		while (i < len && b64_eol(in[i]))
+			i++;
+		if ((k = b64_quads(in, len, i, op)) == i)
+			return i;
+		i = k;
+	}
+}
+
+#ifdef B64_SSSE3
+/*
+ * Up to sixteen bytes of plain alphabet: decodes the whole quanta before
+ * the first byte outside the alphabet and returns the input bytes used
+ * (0, 4, ... 16), writing exactly three output bytes for each four.
+ *
+ * Validity by nibbles: hi[] gives each high nibble a class bit, lo[] the
+ * classes in which a low nibble is NOT in the alphabet (class 1: rows 0,
+ * 1 and 8-f, never; 2: row 2, only '+' and '/'; 4: row 3, digits; 8:
+ * rows 4 and 6, all but 0; 16: rows 5 and 7, up to a).  The sextet is
+ * the byte plus roll[] of its high nibble ('/' moved to index 1).
+ * pmaddubsw joins pairs of sextets to 12 bits, pmaddwd pairs of those to
+ * 24, pshufb puts the three bytes of each group in order.
+ */
+__attribute__((target("ssse3"))) static inline size_t
+b64_block16(const unsigned char *in, unsigned char *o)
+{
+	const __m128i	v = _mm_loadu_si128((const __m128i *)(const void *)in);
+	const __m128i	nib = _mm_set1_epi8(0x0f);
+	const __m128i	hi_cls = _mm_setr_epi8(1, 1, 2, 4, 8, 16, 8, 16,
+	    1, 1, 1, 1, 1, 1, 1, 1);
+	const __m128i	lo_bad = _mm_setr_epi8(1 | 2 | 8, 1 | 2, 1 | 2, 1 | 2,
+	    1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2 | 4,
+	    1 | 4 | 16, 1 | 2 | 4 | 16, 1 | 2 | 4 | 16, 1 | 2 | 4 | 16,
+	    1 | 4 | 16);
+	const __m128i	roll = _mm_setr_epi8(0, 63 - '/', 62 - '+', 52 - '0',
+	    -'A', -'A', 26 - 'a', 26 - 'a', 0, 0, 0, 0, 0, 0, 0, 0);
+	__m128i		hi, x;
+	unsigned char	tmp[16];
+	unsigned	ok;
+	size_t		k;
+	int		w;
+
+	hi = _mm_and_si128(_mm_srli_epi32(v, 4), nib);
+	x = _mm_and_si128(_mm_shuffle_epi8(hi_cls, hi),
+	    _mm_shuffle_epi8(lo_bad, _mm_and_si128(v, nib)));
+	ok = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_setzero_si128()));
+	/* Bytes before the first one outside the alphabet, whole quanta. */
+	k = ok == 0xffff ? 16 : (size_t)__builtin_ctz(~ok) & ~(size_t)3;
+	if (k == 0)
+		return 0;
+	hi = _mm_add_epi8(hi, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+	x = _mm_add_epi8(v, _mm_shuffle_epi8(roll, hi));
+	x = _mm_maddubs_epi16(x, _mm_set1_epi32(0x01400140));
+	x = _mm_madd_epi16(x, _mm_set1_epi32(0x00011000));
+	x = _mm_shuffle_epi8(x, _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8,
+	    14, 13, 12, -1, -1, -1, -1));
+	if (k == 16) {
+		_mm_storel_epi64((__m128i *)(void *)o, x);
+		w = _mm_cvtsi128_si32(_mm_srli_si128(x, 8));
+		memcpy(o + 8, &w, 4);
+	} else {
+		_mm_storeu_si128((__m128i *)(void *)tmp, x);
+		memcpy(o, tmp, k / 4 * 3);
+	}
+	return k;
+}
+
+/* b64_fast_plain() sixteen bytes at a time (a 76-byte line: five steps). */
+__attribute__((target("ssse3"))) static size_t
+b64_fast_ssse3(const unsigned char *in, size_t len, unsigned char **op)
+{
+	size_t i = 0, k;
+
+	for (;;) {
+		while (i < len && b64_eol(in[i]))
+			i++;
+		if (len - i >= 16) {
+			k = b64_block16(in + i, *op);
+			i += k;
+			*op += k / 4 * 3;
+			if (k == 16 || (k > 0 && b64_eol(in[i])))
+				continue;
+		}
+		if ((k = b64_quads(in, len, i, op)) == i)
+			return i;
+		i = k;
+	}
+}
+#endif
+
 static size_t
 b64_fast(const unsigned char *in, size_t len, unsigned char **op)
 {
-	unsigned char	*o = *op;
-	size_t		 i = 0;
-
-	while (len - i >= 4) {
-		unsigned a = b64_tab[in[i]], b = b64_tab[in[i + 1]];
-		unsigned c = b64_tab[in[i + 2]], d = b64_tab[in[i + 3]];
-		uint32_t v;
-
-		if ((a | b | c | d) & B64_CLASS)
-			break;
-		v = (a << 18) | (b << 12) | (c << 6) | d;
-		o[0] = (unsigned char)(v >> 16);
-		o[1] = (unsigned char)(v >> 8);
-		o[2] = (unsigned char)v;
-		o += 3;
-		i += 4;
-	}
-	*op = o;
-	return i;
+#ifdef B64_SSSE3
+	if (__builtin_cpu_supports("ssse3"))
+		return b64_fast_ssse3(in, len, op);
+#endif
+	return b64_fast_plain(in, len, op);
 }
 
 size_t

@@ -260,7 +260,7 @@ ftype_plain_text(const unsigned char *buf, size_t len)
 		if (n >= strlen(starts[i]) &&
 		    memcmp(buf, starts[i], strlen(starts[i])) == 0)
 			return 0;
-	return memchr(buf, '<', n) == NULL;
+	return !ftype_sig_markup(buf, n);
 }
 
 /* Copy a libmagic answer, lowercased for the MIME type. */

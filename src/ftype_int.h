@@ -25,6 +25,14 @@ int	ftype_sig_match(const unsigned char *buf, size_t len, int whole,
 int	ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
 	    struct ftype_result *r);
 
+/*
+ * Could libmagic's text tests find markup in the text prefix buf[0..n)?
+ * 1 for any '<' in the first 64 bytes or before a tag name one of them
+ * searches for ("<html", "<!", "<?", "<a href", ...); 0 when every '<'
+ * is ordinary text (a Japanese ISO-2022-JP run holds many).
+ */
+int	ftype_sig_markup(const unsigned char *buf, size_t n);
+
 /* Fill r: mime copied (cut to fit), cls, desc formatted (cut to fit). */
 void	ftype_set(struct ftype_result *r, const char *mime,
 	    enum ftype_class cls, const char *fmt, ...)

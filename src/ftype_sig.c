@@ -354,6 +354,60 @@ ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
 }
 
 /*
+ * Tag names after '<' that libmagic's text tests search for anywhere in
+ * the first 4 KiB (its HTML tests: script, a href, title, style, table,
+ * head, html), and those ftype_late_html() looks for.  Every other test
+ * of libmagic 5.44 that holds a '<' is anchored in the first 40 bytes
+ * (XML, PHP, FrameMaker, "## <summary>", Gnumeric at 39).
+ */
+static const char *const markup_names[] = { "script", "title", "style",
+    "table", "head", "html", "body", "iframe", "svg" };
+
+#define MARKUP_HEAD	64	/* a '<' this early always counts */
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	    c == '\r';
+}
+
+/* Does "<" at p[0] start markup a text test could match?  n = bytes left. */
+static int
+markup_at(const unsigned char *p, size_t n)
+{
+	size_t i, k, l;
+
+	if (n < 2 || p[1] == '!' || p[1] == '?')
+		return 1;		/* cut short, <!doctype, <!--, <?xml */
+	if ((p[1] | 0x20) == 'a' && (n < 3 || is_space(p[2]) ||
+	    (p[2] | 0x20) == 'h'))
+		return 1;		/* "<a href=", white space optional */
+	for (i = 0; i < sizeof(markup_names) / sizeof(markup_names[0]); i++) {
+		l = strlen(markup_names[i]);
+		for (k = 0; k < l && 1 + k < n &&
+		    (p[1 + k] | 0x20) == markup_names[i][k]; k++)
+			;
+		if (k == l || 1 + k == n)
+			return 1;	/* a name, or a name cut short */
+	}
+	return 0;
+}
+
+int
+ftype_sig_markup(const unsigned char *buf, size_t n)
+{
+	const unsigned char *p = buf, *end = buf + n;
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (p - buf < MARKUP_HEAD || markup_at(p, (size_t)(end - p)))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
  * Common benign formats whose magic is unambiguous: answered here because
  * libmagic costs far more per call (it compiles its regexes every time).
  * Zips only when the first member shows an ordinary archive: OOXML, ODF,

@@ -307,6 +307,45 @@ START_TEST(test_b64_chunking)
 }
 END_TEST
 
+/*
+ * The fast path (sixteen bytes or one quantum at a time) against 1-byte
+ * feeds, which never take it: every byte value at every place of a run
+ * of alphabet, so each range edge ('@', '[', '`', '{', '+', ',', '/',
+ * ':', 0x80, ...) is seen inside a block, in its tail and in a quantum.
+ * Nothing may be written past the bytes a feed reports (decode_hdr.c
+ * sizes its buffer by that).
+ */
+START_TEST(test_b64_fast_path)
+{
+	unsigned char	 in[40], out[64];
+	struct decode_b64 st;
+	struct run	 one;
+	size_t		 i, j, w;
+	unsigned	 b;
+
+	for (b = 0; b < 256; b++) {
+		for (j = 0; j < 36; j++) {
+			for (i = 0; i < sizeof(in); i++)
+				in[i] = (unsigned char)
+				    b64_alpha[(i * 7 + b) % 64];
+			in[j] = (unsigned char)b;
+			run_b64(in, sizeof(in), 1, &one);
+			memset(out, 0xaa, sizeof(out));
+			decode_b64_init(&st);
+			w = decode_b64_feed(&st, in, sizeof(in), out);
+			w += decode_b64_finish(&st, out + w);
+			ck_assert_uint_eq(w, one.len);
+			ck_assert_mem_eq(out, one.out, w);
+			ck_assert_uint_eq(st.flags, one.flags);
+			ck_assert_uint_eq(st.junk, one.junk);
+			for (i = w; i < sizeof(out); i++)
+				ck_assert_uint_eq(out[i], 0xaa);
+			free(one.out);
+		}
+	}
+}
+END_TEST
+
 /* ---- quoted-printable ----------------------------------------------- */
 
 #define SP20	"                    "
@@ -1113,6 +1152,7 @@ decode_suite(void)
 	tc = tcase_create("base64");
 	tcase_add_loop_test(tc, test_b64_table, 0, NELEM(b64_cases));
 	tcase_add_test(tc, test_b64_roundtrip);
+	tcase_add_test(tc, test_b64_fast_path);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("quoted_printable");

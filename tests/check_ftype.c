@@ -517,6 +517,44 @@ START_TEST(test_magic_load_failure)
 }
 END_TEST
 
+/*
+ * ISO-2022-JP holds '<' inside kanji (0x3C is a JIS byte): such text is
+ * decided without libmagic (here unloadable), unless a '<' is early or
+ * starts a name libmagic's HTML tests search for.
+ */
+START_TEST(test_text_markup_no_magic)
+{
+	/* "\x1b$B" ... 0x3C62 0x3C3C 0x3C4A: <b << <J inside the kanji run. */
+	static const char jis[] = "Dear colleague,\r\n\r\nPlease see the "
+	    "results below.\r\n\x1b$B$3$N7o$K$D$$$F<b<<<J$*4j$$$7$^$9\x1b(B"
+	    "\r\n";
+	static const char *const marked[] = { "<html", "<HEAD>", "<a href",
+	    "<A\tHREF", "<ahref", "<!--", "<?xml", "<Script", "<svg", "<" };
+	char buf[256];
+	struct ftype_result r;
+	const char *err = NULL;
+	size_t i, n;
+
+	ck_assert_int_eq(setenv("MAGIC", "/nonexistent/magic.mgc", 1), 0);
+	ck_assert_int_eq(ftype_detect((const unsigned char *)jis,
+	    sizeof(jis) - 1, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "text/plain");
+	ck_assert_int_eq(r.cls, FTYPE_TEXT);
+	/* A '<' in the first 64 bytes: anchored tests (XML, PHP) may hold. */
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"a <b> c\n", 8,
+	    &r, &err), -1);
+	for (i = 0; i < sizeof(marked) / sizeof(marked[0]); i++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "%.*s%s", 80,
+		    jis, marked[i]);
+		err = NULL;
+		ck_assert_int_eq(ftype_detect((const unsigned char *)buf, n,
+		    &r, &err), -1);
+		ck_assert_ptr_nonnull(err);
+	}
+	ck_assert_int_eq(unsetenv("MAGIC"), 0);
+}
+END_TEST
+
 struct cmp_row {
 	const char	*declared;
 	const char	*ext;
@@ -801,6 +839,7 @@ ftype_suite(void)
 	tcase_add_test(tc, test_magic_formats);
 	tcase_add_test(tc, test_magic_japanese_text);
 	tcase_add_test(tc, test_magic_load_failure);
+	tcase_add_test(tc, test_text_markup_no_magic);
 	tcase_add_test(tc, test_fast_paths);
 	suite_add_tcase(s, tc);
 
