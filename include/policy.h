@@ -84,6 +84,7 @@ struct policy {
 	char			*subject_prefix;	/* UTF-8; "" = none */
 	char			*reject_text;		/* printable ASCII */
 	unsigned		 max_scans;		/* 0 = 2 x CPUs */
+	uint64_t		 part_memory;	/* max_part_memory; 0 = none */
 
 	/* Release and notices; owned strings. */
 	char			*sendmail_path;
@@ -128,6 +129,8 @@ int	policy_rule(const struct policy *, const char *id, int *score_r,
  * sizes take an optional k/m/g suffix (1024-based), times s/m/h/d
  * (default unit seconds for times).  Return 0 or -1.
  */
+/* The i-th name of triage.conf's settings table (static), NULL past it. */
+const char	*policy_setting_name(size_t i);
 int	policy_parse_size(const char *, uint64_t *r);
 int	policy_parse_time_ms(const char *, uint64_t *r);
 

@@ -31,6 +31,11 @@ int		 spool_write(struct spool *, const void *, size_t,
 /* Create the file if need be, flush; returns the fd at offset 0, or -1. */
 int		 spool_rewind(struct spool *, const char **error_r);
 uint64_t	 spool_size(const struct spool *);	/* bytes kept */
+/*
+ * A new read-write file in `dir` that has no name (O_TMPFILE, else
+ * mkstemp and unlink), mode 0600; returns the fd (the caller's), or -1.
+ */
+int		 spool_tmpfile(const char *dir, const char **error_r);
 int		 spool_truncated(const struct spool *);
 
 #endif

@@ -6,7 +6,8 @@
  * max_part_size (beyond it the stream is still hashed whole and
  * limit.part_size is recorded with the real size); ftype looks at a
  * bounded prefix of that; names are folded up to max_name_length.
- * Ownership: a struct analyse owns its buffer and hash context; strings
+ * Ownership: a struct analyse owns its buffer (a partbuf: in memory
+ * within max_part_memory, else in a file) and hash context; strings
  * put in reports and findings are copied into the message's arena.
  * Not thread-safe: belongs to one message.
  */
@@ -25,6 +26,7 @@
 #include "mime.h"
 #include "msgctx.h"
 #include "names.h"
+#include "partbuf.h"
 #include "policy.h"
 #include "sbuf.h"
 
@@ -36,7 +38,7 @@ struct analyse {
 	const char	*declared[2];		/* arena; ctype, ctype_alt */
 	const char	*charset;		/* arena; of a text part */
 	int		 leaf;			/* has data */
-	struct sbuf	 buf;			/* bounded copy */
+	struct partbuf	 buf;			/* bounded copy */
 	uint64_t	 limit;			/* bytes kept at most */
 	uint64_t	 total;			/* bytes seen */
 	struct hash	*hash;
@@ -195,6 +197,8 @@ analyse_begin(struct msgctx *msg, const struct mime_part *part)
 	struct analyse *a = mem_zalloc(sizeof(*a));
 	size_t i;
 
+	/* Before anything else: analyse_end releases it for every part. */
+	partbuf_init(&a->buf, 0, 0, NULL);
 	a->msg = msg;
 	a->where = arena_strdup(msg->arena, part->where ? part->where : "");
 	for (i = 0; i < part->nnames && i < MIME_MAX_NAMES; i++) {
@@ -214,8 +218,9 @@ analyse_begin(struct msgctx *msg, const struct mime_part *part)
 		a->charset = analyse_dup(msg, part->charset);
 	}
 	a->limit = msg->pol->lim.part_size;
-	sbuf_init(&a->buf, a->limit > SIZE_MAX - 2 ? SIZE_MAX - 2 :
-	    (size_t)a->limit);
+	/* Within the daemon's budget of part memory (max_part_memory). */
+	partbuf_init(&a->buf, a->limit > SIZE_MAX - 2 ? SIZE_MAX - 2 :
+	    (size_t)a->limit, msg->pol->part_memory, msg->pol->spool_dir);
 	a->hash = hash_new_set(analyse_digests(msg), &a->hash_error);
 	return a;
 }
@@ -234,9 +239,8 @@ analyse_data(struct analyse *a, const unsigned char *p, size_t len,
 		return -1;
 	a->total = len > UINT64_MAX - a->total ? UINT64_MAX :
 	    a->total + len;
-	/* A limit of 0 keeps nothing (sbuf's 0 would mean no limit). */
-	if (a->limit > 0 && !a->buf.truncated)
-		(void)sbuf_append(&a->buf, p, len);
+	if (!partbuf_truncated(&a->buf))
+		return partbuf_append(&a->buf, p, len, error_r);
 	return 0;
 }
 
@@ -258,8 +262,9 @@ analyse_finish(struct analyse *a, const char **error_r)
 	o.nnames = a->nnames;
 	o.declared[0] = a->declared[0];
 	o.declared[1] = a->declared[1];
-	o.data = a->buf.data;
-	o.len = a->limit > 0 ? a->buf.len : 0;
+	if ((o.data = partbuf_data(&a->buf, error_r)) == NULL)
+		return -1;
+	o.len = partbuf_len(&a->buf);
 	o.total = a->total;
 	o.limit = a->limit;
 	o.dig = &dig;
@@ -279,7 +284,7 @@ analyse_end(struct analyse **ap, const char **error_r)
 	if (a->leaf)
 		rc = analyse_finish(a, error_r);
 	hash_free(&a->hash);
-	sbuf_release(&a->buf);
+	partbuf_release(&a->buf);
 	free(a);
 	*ap = NULL;
 	return rc;

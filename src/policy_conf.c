@@ -122,6 +122,8 @@ static const struct policy_setting policy_settings[] = {
 	    OFF(pol.reject_text) },
 	{ "max_concurrent_scans", PT_UINT, 0, 0, 1024, NULL,
 	    OFF(pol.max_scans) },
+	{ "max_part_memory", PT_SIZE, 24 * MIB, 0, 64 * GIB, NULL,
+	    OFF(pol.part_memory) },
 	/* Release and notices (triagectl(8)). */
 	{ "sendmail_path", PT_ABSPATH, 0, 0, 0, "/usr/sbin/sendmail",
 	    OFF(pol.sendmail_path) },
@@ -138,6 +140,14 @@ static const struct policy_setting policy_settings[] = {
 	{ "notify_recipients", PT_BOOL, 0, 0, 1, NULL,
 	    OFF(pol.notify_recipients) },
 };
+
+const char *
+policy_setting_name(size_t i)
+{
+	if (i >= sizeof(policy_settings) / sizeof(policy_settings[0]))
+		return NULL;
+	return policy_settings[i].name;
+}
 
 #define POLICY_NSETTINGS (sizeof(policy_settings) / sizeof(policy_settings[0]))
 

@@ -74,28 +74,27 @@ spool_free(struct spool **sp)
 	*sp = NULL;
 }
 
-/* A file without a name: O_TMPFILE, else mkstemp() and unlink(). */
-static int
-spool_open(struct spool *s, const char **error_r)
+int
+spool_tmpfile(const char *dir, const char **error_r)
 {
 	char path[4096];
 	int fd;
 
-	if (s->fd != -1)
-		return 0;
 #ifdef O_TMPFILE
-	fd = open(s->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd != -1) {
-		s->fd = fd;
-		return 0;
-	}
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1)
+		return fd;
 	/* Old kernels and some file systems: fall back; others are errors. */
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-		*error_r = spool_error(s->dir);
+		*error_r = spool_error(dir);
 		return -1;
 	}
 #endif
-	(void)snprintf(path, sizeof(path), "%s/triage.XXXXXX", s->dir);
+	if (snprintf(path, sizeof(path), "%s/triage.XXXXXX", dir) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		*error_r = spool_error(dir);
+		return -1;
+	}
 	if ((fd = mkstemp(path)) == -1) {
 		*error_r = spool_error(path);
 		return -1;
@@ -106,8 +105,15 @@ spool_open(struct spool *s, const char **error_r)
 		close(fd);
 		return -1;
 	}
-	s->fd = fd;
-	return 0;
+	return fd;
+}
+
+static int
+spool_open(struct spool *s, const char **error_r)
+{
+	if (s->fd == -1)
+		s->fd = spool_tmpfile(s->dir, error_r);
+	return s->fd == -1 ? -1 : 0;
 }
 
 static int

@@ -4,14 +4,17 @@
  * foundation issue; the scan-time limit; abort in mid-message.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lists.h"
 #include "msgctx.h"
 #include "policy.h"
+#include "partbuf.h"
 #include "report.h"
 #include "sbuf.h"
 #include "scan.h"
@@ -185,6 +188,54 @@ START_TEST(test_exe_attachment)
 }
 END_TEST
 
+/*
+ * A part moved to a file for the memory budget (max_part_memory) is
+ * judged exactly as one kept in memory.
+ */
+START_TEST(test_spilled_part_same_report)
+{
+	static unsigned char pe[300000];
+	char dir[] = "/tmp/check_scan.XXXXXX", *enc, *mem_json, *file_json;
+	struct sbuf msg;
+	struct msgctx *m;
+	uint64_t spills;
+
+	pe_stub(pe);
+	for (size_t i = 512; i < sizeof(pe); i++)
+		pe[i] = (unsigned char)(i * 7 + (i >> 8));
+	enc = b64(pe, sizeof(pe));
+	sbuf_init(&msg, 0);
+	sbuf_printf(&msg, "From: x@example.com\nSubject: invoice\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"BB\"\n\n"
+	    "--BB\nContent-Type: application/octet-stream; name=\"a.exe\"\n"
+	    "Content-Transfer-Encoding: base64\n\n%s--BB--\n", enc);
+	pol->part_memory = 0;
+	/* Descriptor 0 open: a multipart's container must not close it. */
+	if (fcntl(0, F_GETFD) == -1)
+		ck_assert_int_eq(open("/dev/null", O_RDONLY), 0);
+	mem_json = scan_json((const char *)msg.data, msg.len, 4096, NULL);
+	ck_assert_int_ne(fcntl(0, F_GETFD), -1);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	free(pol->spool_dir);
+	pol->spool_dir = strdup(dir);
+	pol->part_memory = 1;
+	spills = partbuf_spills();
+	file_json = scan_json((const char *)msg.data, msg.len, 4096, &m);
+	ck_assert_uint_eq(partbuf_spills(), spills + 1);
+	ck_assert_str_eq(file_json, mem_json);
+	ck_assert(msgctx_has_rule(m, "attachment.executable"));
+	ck_assert_uint_eq(m->parts[0].size, sizeof(pe));
+	ck_assert_uint_eq(partbuf_memory(), 0);
+	msgctx_free(&m);
+	ck_assert_int_eq(rmdir(dir), 0);	/* nothing left behind */
+	free(mem_json);
+	free(file_json);
+	sbuf_release(&msg);
+	free(enc);
+}
+END_TEST
+
 START_TEST(test_garbage_64m)
 {
 	size_t len = 64u << 20, i;
@@ -293,6 +344,7 @@ scan_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_clean);
 	tcase_add_test(tc, test_exe_attachment);
+	tcase_add_test(tc, test_spilled_part_same_report);
 	tcase_add_test(tc, test_abort_midway);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");

@@ -1,14 +1,18 @@
 /*
- * check_util: mem, sbuf, arena and log_escape.
+ * check_util: mem, sbuf, arena, log_escape and partbuf (part copies
+ * within the process's memory budget).
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "log.h"
 #include "mem.h"
+#include "partbuf.h"
 #include "sbuf.h"
 
 START_TEST(test_mem_overflow)
@@ -137,6 +141,132 @@ START_TEST(test_log_escape_bounded)
 }
 END_TEST
 
+/* Entries of a directory but . and .. */
+static int
+dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static unsigned char pattern[400000];
+
+static void
+fill_pattern(void)
+{
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (unsigned char)(i * 131 + (i >> 9));
+}
+
+/* Append `len` bytes of the pattern in blocks as the decoder gives them. */
+static void
+append_blocks(struct partbuf *pb, size_t len)
+{
+	const char *err = NULL;
+
+	for (size_t off = 0; off < len; off += 65536)
+		ck_assert_int_eq(partbuf_append(pb, pattern + off, len - off <
+		    65536 ? len - off : 65536, &err), 0);
+}
+
+static void
+assert_pattern(struct partbuf *pb, size_t len)
+{
+	const char *err = NULL;
+	const unsigned char *d = partbuf_data(pb, &err);
+
+	ck_assert_msg(d != NULL, "partbuf_data: %s", err);
+	ck_assert_uint_eq(partbuf_len(pb), len);
+	ck_assert_mem_eq(d, pattern, len);
+	ck_assert_int_eq(d[len], 0);
+}
+
+/* Budget 0: memory only; the bound is kept and the cut remembered. */
+START_TEST(test_partbuf_memory_only)
+{
+	struct partbuf pb;
+
+	fill_pattern();
+	partbuf_init(&pb, 300000, 0, "/nonexistent");
+	append_blocks(&pb, sizeof(pattern));
+	ck_assert_int_eq(partbuf_spilled(&pb), 0);
+	ck_assert_int_eq(partbuf_truncated(&pb), 1);
+	assert_pattern(&pb, 300000);
+	ck_assert_uint_eq(partbuf_memory(), 300000);
+	partbuf_release(&pb);
+	ck_assert_uint_eq(partbuf_memory(), 0);
+}
+END_TEST
+
+/*
+ * Over the budget a large part moves to a nameless file and reads back
+ * the same; small parts stay in memory; released parts return their bytes.
+ */
+START_TEST(test_partbuf_spill)
+{
+	char dir[] = "/tmp/check_partbuf.XXXXXX";
+	struct partbuf a, b, c;
+
+	fill_pattern();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	partbuf_init(&a, sizeof(pattern), 200000, dir);
+	partbuf_init(&b, sizeof(pattern), 200000, dir);
+	partbuf_init(&c, sizeof(pattern), 200000, dir);
+	append_blocks(&a, 150000);
+	ck_assert_int_eq(partbuf_spilled(&a), 0);
+	ck_assert_uint_eq(partbuf_memory(), 150000);
+	append_blocks(&c, 60000);		/* under PARTBUF_SPILL_MIN */
+	ck_assert_int_eq(partbuf_spilled(&c), 0);
+	append_blocks(&b, 350000);
+	ck_assert_int_eq(partbuf_spilled(&b), 1);
+	ck_assert_int_eq(partbuf_truncated(&b), 0);
+	ck_assert_uint_eq(partbuf_memory(), 210000);
+	ck_assert_int_eq(dir_entries(dir), 0);
+	assert_pattern(&b, 350000);
+	assert_pattern(&a, 150000);
+	assert_pattern(&c, 60000);
+	partbuf_release(&a);
+	partbuf_release(&b);
+	partbuf_release(&c);
+	ck_assert_uint_eq(partbuf_memory(), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* A file that cannot be made leaves the part in memory, whole. */
+START_TEST(test_partbuf_spill_fails)
+{
+	struct partbuf pb;
+
+	fill_pattern();
+	partbuf_init(&pb, sizeof(pattern), 100000, "/nonexistent/spool");
+	append_blocks(&pb, sizeof(pattern));
+	ck_assert_int_eq(partbuf_spilled(&pb), 0);
+	assert_pattern(&pb, sizeof(pattern));
+	partbuf_release(&pb);
+	ck_assert_uint_eq(partbuf_memory(), 0);
+}
+END_TEST
+
+/* An empty spilled-capable part gives "" without a file. */
+START_TEST(test_partbuf_empty)
+{
+	struct partbuf pb;
+
+	partbuf_init(&pb, 10, 1, "/tmp");
+	assert_pattern(&pb, 0);
+	ck_assert_int_eq(partbuf_spilled(&pb), 0);
+	partbuf_release(&pb);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -157,6 +287,12 @@ util_suite(void)
 	tc = tcase_create("log_escape");
 	tcase_add_test(tc, test_log_escape);
 	tcase_add_test(tc, test_log_escape_bounded);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("partbuf");
+	tcase_add_test(tc, test_partbuf_memory_only);
+	tcase_add_test(tc, test_partbuf_spill);
+	tcase_add_test(tc, test_partbuf_spill_fails);
+	tcase_add_test(tc, test_partbuf_empty);
 	suite_add_tcase(s, tc);
 	return s;
 }

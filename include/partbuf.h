@@ -1,0 +1,65 @@
+/*
+ * partbuf: the bounded copy of one decoded part, in memory while the whole
+ * process stays within a budget, else in an unlinked file.
+ *
+ * Judging a part needs all of it at once (archives, Office, PDF), so every
+ * message being received holds its open part.  With a hundred sessions
+ * streaming attachments that is the daemon's peak memory; the budget
+ * (max_part_memory) bounds it.  A part that would take the bytes held in
+ * memory by all parts past the budget moves to a file in `dir` (O_TMPFILE
+ * or mkstemp+unlink, mode 0600) and is mapped read-only when judged; parts
+ * under PARTBUF_SPILL_MIN always stay in memory.  If the file cannot be
+ * made the part stays in memory (a warning is logged): the budget is a
+ * target, and a full spool disk must not fail mail that memory can carry.
+ *
+ * Like sbuf: at most `max` bytes are kept, the rest is dropped and
+ * remembered; the data seen through partbuf_data() is NUL-terminated
+ * after its length.  Not thread-safe: one owner.  The budget's counter is
+ * process-wide and atomic.
+ */
+#ifndef TRIAGE_PARTBUF_H
+#define TRIAGE_PARTBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbuf.h"
+
+#define PARTBUF_SPILL_MIN	(64 * 1024)
+
+struct partbuf {
+	struct sbuf	 mem;		/* the bytes while in memory */
+	int		 fd;		/* the file, or -1 while in memory */
+	size_t		 len;		/* bytes kept */
+	size_t		 max;		/* at most this many */
+	int		 truncated;
+	size_t		 charged;	/* bytes counted against the budget */
+	uint64_t	 budget;	/* 0: always in memory */
+	const char	*dir;		/* borrowed; outlives the partbuf */
+	unsigned char	*map;		/* file mapping after partbuf_data */
+	size_t		 maplen;
+};
+
+/* Set up an empty buffer; nothing is allocated until the first append. */
+void		 partbuf_init(struct partbuf *, size_t max, uint64_t budget,
+		    const char *dir);
+/* Append; 0 when kept or dropped past max, -1 on file I/O error. */
+int		 partbuf_append(struct partbuf *, const void *, size_t,
+		    const char **error_r);
+/*
+ * The kept bytes, NUL-terminated after partbuf_len(); owned by the
+ * partbuf, valid until partbuf_release.  NULL with *error_r if a spilled
+ * part cannot be mapped.
+ */
+const unsigned char *partbuf_data(struct partbuf *, const char **error_r);
+size_t		 partbuf_len(const struct partbuf *);
+int		 partbuf_truncated(const struct partbuf *);
+int		 partbuf_spilled(const struct partbuf *);
+/* Free memory, mapping and file; the budget gets its bytes back. */
+void		 partbuf_release(struct partbuf *);
+/* Bytes all partbufs of the process hold in memory now. */
+uint64_t	 partbuf_memory(void);
+/* Parts moved to files since the process started. */
+uint64_t	 partbuf_spills(void);
+
+#endif
