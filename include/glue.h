@@ -35,8 +35,24 @@ enum glue_status {
 	GLUE_ACCEPT,
 	GLUE_REJECT,
 	GLUE_DISCARD,
-	GLUE_TEMPFAIL
+	GLUE_TEMPFAIL,
+	GLUE_NOREPLY	/* a step whose answer the MTA does not wait for */
 };
+
+/*
+ * Steps the MTA agreed not to wait for an answer to (milter protocol 6
+ * SMFIP_NR_*).  Every answer but the one at end of message is "continue"
+ * anyway, so a round trip per header, body chunk and envelope step is
+ * saved for the MTA and for us.  A failure in such a step cannot be
+ * answered there: it is remembered and end of message answers tempfail.
+ */
+#define GLUE_NR_CONNECT	0x01
+#define GLUE_NR_HELO	0x02
+#define GLUE_NR_MAIL	0x04
+#define GLUE_NR_RCPT	0x08
+#define GLUE_NR_HDR	0x10
+#define GLUE_NR_EOH	0x20
+#define GLUE_NR_BODY	0x40
 
 /* Every call into the MTA; ctx is the MTA's opaque context. */
 struct glue_ops {
@@ -74,7 +90,12 @@ int	glue_counters_flush(const char *quarantine_dir);
 /* Hand quarantines and rejects to the notify thread (notify_start). */
 void	glue_set_notify(int on);
 
-/* The transaction, one function per milter step. */
+/*
+ * The transaction, one function per milter step.  glue_negotiate, when
+ * the MTA negotiates, comes first and names the GLUE_NR_* steps to be
+ * answered GLUE_NOREPLY; GLUE_REJECT if the connection cannot be set up.
+ */
+enum glue_status glue_negotiate(void *ctx, unsigned noreply);
 enum glue_status glue_connect(void *ctx, const char *hostname, const char *addr);
 enum glue_status glue_helo(void *ctx, const char *helo);
 enum glue_status glue_envfrom(void *ctx, const char *sender);

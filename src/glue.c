@@ -148,20 +148,55 @@ glue_fail(struct glue_msg *m, const char *what, const char *err)
 	log_msg(LOG_ERR, "%s: %s", m->mc->id, m->error);
 }
 
-enum glue_status
-glue_connect(void *ctx, const char *hostname, const char *addr)
+/*
+ * The answer to a step: GLUE_NOREPLY where the MTA does not wait for one.
+ * A failure swallowed so is answered at end of message (glue_eom).
+ */
+static enum glue_status
+glue_answer(struct glue_conn *c, unsigned step, enum glue_status st)
+{
+	if (c == NULL || (c->noreply & step) == 0)
+		return st;
+	if (st != GLUE_CONTINUE)
+		c->swallowed = 1;
+	return GLUE_NOREPLY;
+}
+
+static struct glue_conn *
+glue_conn_new(void *ctx)
 {
 	struct glue_conn *c = mem_zalloc(sizeof(*c));
 
+	if (glue_d.ops->setpriv(ctx, c) != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+enum glue_status
+glue_negotiate(void *ctx, unsigned noreply)
+{
+	struct glue_conn *c = glue_conn_get(ctx);
+
+	if (c == NULL && (c = glue_conn_new(ctx)) == NULL)
+		return GLUE_REJECT;
+	c->noreply = noreply;
+	return GLUE_CONTINUE;
+}
+
+enum glue_status
+glue_connect(void *ctx, const char *hostname, const char *addr)
+{
+	struct glue_conn *c = glue_conn_get(ctx);
+
+	if (c == NULL && (c = glue_conn_new(ctx)) == NULL)
+		return GLUE_TEMPFAIL;
 	snprintf(c->client_name, sizeof(c->client_name), "%s",
 	    hostname ? hostname : "unknown");
 	snprintf(c->client_addr, sizeof(c->client_addr), "%s",
 	    addr ? addr : "unknown");
-	if (glue_d.ops->setpriv(ctx, c) != 0) {
-		free(c);
-		return GLUE_TEMPFAIL;
-	}
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_CONNECT, GLUE_CONTINUE);
 }
 
 enum glue_status
@@ -171,7 +206,7 @@ glue_helo(void *ctx, const char *helo)
 
 	if (c != NULL)
 		snprintf(c->helo, sizeof(c->helo), "%s", helo ? helo : "");
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_HELO, GLUE_CONTINUE);
 }
 
 enum glue_status
@@ -199,7 +234,7 @@ glue_envfrom(void *ctx, const char *sender)
 		glue_fail(m, "spool", err);
 	else
 		m->scan = scan_new(m->mc);
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_MAIL, GLUE_CONTINUE);
 }
 
 enum glue_status
@@ -209,14 +244,14 @@ glue_envrcpt(void *ctx, const char *rcpt)
 	struct glue_msg *m = c != NULL ? c->msg : NULL;
 
 	if (m == NULL)
-		return GLUE_TEMPFAIL;
+		return glue_answer(c, GLUE_NR_RCPT, GLUE_TEMPFAIL);
 	m->nrcpts_seen++;
 	if (m->nrcpts < GLUE_MAX_RCPTS) {
 		m->rcpts = mem_reallocarray(m->rcpts, m->nrcpts + 1,
 		    sizeof(*m->rcpts));
 		m->rcpts[m->nrcpts++] = glue_addr(rcpt);
 	}
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_RCPT, GLUE_CONTINUE);
 }
 
 void
@@ -264,7 +299,7 @@ glue_header(void *ctx, const char *name, const char *value)
 	struct sbuf line;
 
 	if (m == NULL)
-		return GLUE_TEMPFAIL;
+		return glue_answer(c, GLUE_NR_HDR, GLUE_TEMPFAIL);
 	if (value == NULL)
 		value = "";
 	if (strcasecmp(name, "X-Triage-Release") == 0)
@@ -283,7 +318,7 @@ glue_header(void *ctx, const char *name, const char *value)
 	    value);
 	glue_feed(m, line.data, line.len);
 	sbuf_release(&line);
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_HDR, GLUE_CONTINUE);
 }
 
 enum glue_status
@@ -294,13 +329,13 @@ glue_eoh(void *ctx)
 	const char *err = NULL;
 
 	if (c == NULL || (m = c->msg) == NULL)
-		return GLUE_TEMPFAIL;
+		return glue_answer(c, GLUE_NR_EOH, GLUE_TEMPFAIL);
 	glue_feed(m, "\r\n", 2);
 	/* The body digest costs a pass over the body: only for marked mail. */
 	if (m->mark != GLUE_MARK_NONE && !m->failed &&
 	    (m->body_hash = hash_sha256_new(&err)) == NULL)
 		glue_fail(m, "hash", err);
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_EOH, GLUE_CONTINUE);
 }
 
 /* The body digest of token.h: every byte after the header, CRs left out. */
@@ -328,10 +363,10 @@ glue_body(void *ctx, const unsigned char *p, size_t len)
 	struct glue_conn *c = glue_conn_get(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return GLUE_TEMPFAIL;
+		return glue_answer(c, GLUE_NR_BODY, GLUE_TEMPFAIL);
 	glue_feed(c->msg, p, len);
 	glue_body_hash(c->msg, p, len);
-	return GLUE_CONTINUE;
+	return glue_answer(c, GLUE_NR_BODY, GLUE_CONTINUE);
 }
 
 enum glue_status
@@ -340,8 +375,17 @@ glue_eom(void *ctx)
 	struct glue_conn *c = glue_conn_get(ctx);
 	enum glue_status st;
 
-	if (c == NULL || c->msg == NULL)
+	if (c == NULL)
 		return GLUE_TEMPFAIL;
+	if (c->msg == NULL || c->swallowed) {
+		/* A step without an answer failed: this is its answer. */
+		if (c->swallowed)
+			log_msg(LOG_ERR, "a message step failed without a "
+			    "transaction (protocol error?): tempfail");
+		c->swallowed = 0;
+		glue_msg_free(&c->msg);
+		return GLUE_TEMPFAIL;
+	}
 	st = glue_act(ctx, c);
 	glue_msg_free(&c->msg);
 	return st;
@@ -355,6 +399,7 @@ glue_abort(void *ctx)
 	if (c != NULL) {
 		glue_pending_confirm(c);
 		glue_msg_free(&c->msg);
+		c->swallowed = 0;
 	}
 	return GLUE_CONTINUE;
 }

@@ -44,6 +44,8 @@ struct glue_msg {
 };
 
 struct glue_conn {
+	unsigned	 noreply;	/* GLUE_NR_* steps (glue_negotiate) */
+	int		 swallowed;	/* a failure answered with NOREPLY */
 	char		 client_name[256];
 	char		 client_addr[64];
 	char		 helo[256];

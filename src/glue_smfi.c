@@ -81,6 +81,8 @@ glue_smfi_status(enum glue_status st)
 		return SMFIS_REJECT;
 	case GLUE_DISCARD:
 		return SMFIS_DISCARD;
+	case GLUE_NOREPLY:
+		return SMFIS_NOREPLY;
 	default:
 		return SMFIS_TEMPFAIL;
 	}
@@ -157,7 +159,21 @@ cb_close(SMFICTX *ctx)
 	return glue_smfi_status(glue_close(ctx));
 }
 
-/* Ask only for what we use; keep header values' leading space. */
+/* The MTA's no-reply steps and ours (glue.h). */
+static const struct {
+	unsigned long	smfip;
+	unsigned	glue;
+} glue_smfi_nr[] = {
+	{ SMFIP_NR_CONN, GLUE_NR_CONNECT }, { SMFIP_NR_HELO, GLUE_NR_HELO },
+	{ SMFIP_NR_MAIL, GLUE_NR_MAIL }, { SMFIP_NR_RCPT, GLUE_NR_RCPT },
+	{ SMFIP_NR_HDR, GLUE_NR_HDR }, { SMFIP_NR_EOH, GLUE_NR_EOH },
+	{ SMFIP_NR_BODY, GLUE_NR_BODY },
+};
+
+/*
+ * Ask only for what we use; keep header values' leading space; and no
+ * answers but at end of message where the MTA can do without them.
+ */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -165,13 +181,21 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	unsigned long want = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
 	unsigned long prot = 0;
+	unsigned nr = 0;
 
-	(void)ctx;
 	if ((f0 & want) != want)
 		return SMFIS_REJECT;	/* libmilter then fails the session */
 	if (f1 & SMFIP_HDR_LEADSPC)
 		prot |= SMFIP_HDR_LEADSPC;
 	prot |= f1 & (SMFIP_NOUNKNOWN | SMFIP_NODATA);
+	for (size_t i = 0; i < sizeof(glue_smfi_nr) / sizeof(glue_smfi_nr[0]);
+	    i++)
+		if (f1 & glue_smfi_nr[i].smfip) {
+			prot |= glue_smfi_nr[i].smfip;
+			nr |= glue_smfi_nr[i].glue;
+		}
+	if (glue_negotiate(ctx, nr) != GLUE_CONTINUE)
+		return SMFIS_REJECT;
 	glue_set_leadspc((prot & SMFIP_HDR_LEADSPC) != 0);
 	*pf0 = want;
 	*pf1 = prot;

@@ -24,6 +24,7 @@ struct fake {
 	char	 reply[512];
 	char	 held[256];
 	int	 fail_headers;
+	unsigned nr;			/* GLUE_NR_* negotiated */
 };
 
 static void *
@@ -131,24 +132,30 @@ static enum glue_status
 transact_to(struct fake *f, const char *rcpt, const char *const *hdrs,
     const char *body)
 {
+	/* The answer of a step: none where the MTA agreed to that. */
+#define STEP(bit)	((f->nr & (bit)) ? GLUE_NOREPLY : GLUE_CONTINUE)
 	size_t i;
 
+	if (f->nr != 0 && f->priv == NULL)
+		ck_assert_int_eq(glue_negotiate(f, f->nr), GLUE_CONTINUE);
 	ck_assert_int_eq(glue_connect(f, "client.example", "192.0.2.7"),
-	    GLUE_CONTINUE);
-	ck_assert_int_eq(glue_helo(f, "client.example"), GLUE_CONTINUE);
+	    STEP(GLUE_NR_CONNECT));
+	ck_assert_int_eq(glue_helo(f, "client.example"), STEP(GLUE_NR_HELO));
 	ck_assert_int_eq(glue_envfrom(f, "<sender@example.com>"),
-	    GLUE_CONTINUE);
-	ck_assert_int_eq(glue_envrcpt(f, rcpt), GLUE_CONTINUE);
+	    STEP(GLUE_NR_MAIL));
+	ck_assert_int_eq(glue_envrcpt(f, rcpt), STEP(GLUE_NR_RCPT));
 	for (i = 0; hdrs[i] != NULL; i++) {
 		char *copy = mem_strdup(hdrs[i]), *colon = strchr(copy, ':');
 
 		*colon = '\0';
-		ck_assert_int_eq(glue_header(f, copy, colon + 1), GLUE_CONTINUE);
+		ck_assert_int_eq(glue_header(f, copy, colon + 1),
+		    STEP(GLUE_NR_HDR));
 		free(copy);
 	}
-	ck_assert_int_eq(glue_eoh(f), GLUE_CONTINUE);
+	ck_assert_int_eq(glue_eoh(f), STEP(GLUE_NR_EOH));
 	ck_assert_int_eq(glue_body(f, (const unsigned char *)body,
-	    strlen(body)), GLUE_CONTINUE);
+	    strlen(body)), STEP(GLUE_NR_BODY));
+#undef STEP
 	return glue_eom(f);
 }
 
@@ -331,6 +338,40 @@ START_TEST(test_spool_failure_tempfails)
 }
 END_TEST
 
+/*
+ * With no-reply steps negotiated only end of message answers: verdicts
+ * are the same, and a failure in a step without an answer (a header
+ * before any MAIL FROM) becomes a tempfail there, once.
+ */
+START_TEST(test_noreply_steps)
+{
+	const unsigned all = GLUE_NR_CONNECT | GLUE_NR_HELO | GLUE_NR_MAIL |
+	    GLUE_NR_RCPT | GLUE_NR_HDR | GLUE_NR_EOH | GLUE_NR_BODY;
+	struct fake f;
+
+	memset(&f, 0, sizeof(f));
+	f.nr = all;
+	ck_assert_int_eq(transact(&f, clean_hdrs, "hi\r\n"), GLUE_ACCEPT);
+	ck_assert_int_eq(transact(&f, exe_hdrs, "MZ\r\n"), GLUE_DISCARD);
+	ck_assert_int_eq(stored(), 1);
+	/* Only headers without an answer: the rest as before. */
+	glue_close(&f);
+	memset(&f, 0, sizeof(f));
+	f.nr = GLUE_NR_HDR;
+	ck_assert_int_eq(transact(&f, clean_hdrs, "hi\r\n"), GLUE_ACCEPT);
+	/* A header outside a transaction: swallowed, answered at the end. */
+	ck_assert_int_eq(glue_header(&f, "Subject", " x"), GLUE_NOREPLY);
+	ck_assert_int_eq(glue_eom(&f), GLUE_TEMPFAIL);
+	ck_assert_int_eq(transact(&f, clean_hdrs, "hi\r\n"), GLUE_ACCEPT);
+	/* Without no-reply the same mistake is answered at once. */
+	glue_close(&f);
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(glue_connect(&f, "h", "192.0.2.1"), GLUE_CONTINUE);
+	ck_assert_int_eq(glue_header(&f, "Subject", " x"), GLUE_TEMPFAIL);
+	glue_close(&f);
+}
+END_TEST
+
 START_TEST(test_abort_and_reuse)
 {
 	struct fake f;
@@ -485,6 +526,7 @@ glue_suite(void)
 	tcase_add_test(tc, test_tag_header_failure_tempfails);
 	tcase_add_test(tc, test_quarantine_store_failure_tempfails);
 	tcase_add_test(tc, test_spool_failure_tempfails);
+	tcase_add_test(tc, test_noreply_steps);
 	tcase_add_test(tc, test_abort_and_reuse);
 	suite_add_tcase(s, tc);
 	return s;
