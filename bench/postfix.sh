@@ -5,11 +5,14 @@
 #   sh bench/postfix.sh [N] [C]      (as root; default N=600 messages,
 #                                     C=20 concurrent sessions)
 #
-# Three runs of the same mix: no milter, bench/nullmilter (do-nothing), and
-# triage-milter with the default policy.  Postfix's smtp-source sends, its
-# smtp-sink receives.  Prints messages/s of each, the ratio triage/floor,
-# the milter's CPU seconds per message and peak RSS, and checks that every
-# message was delivered or quarantined.
+# Four runs of the same mix: no milter; bench/nullmilter, the do-nothing
+# milter, twice: with libmilter's default negotiation (an answer to every
+# header and body chunk) and with -n (no answers but at end of message,
+# the cheapest the protocol allows and what triage-milter negotiates);
+# and triage-milter with the default policy.  Postfix's smtp-source
+# sends, its smtp-sink receives.  Prints messages/s of each, the ratios
+# triage/floor, the milters' CPU per message, triage-milter's peak RSS,
+# and checks that every message was delivered or quarantined.
 set -u
 N=${1:-600}
 C=${2:-20}
@@ -20,7 +23,7 @@ export top_srcdir top_builddir BENCH_SINK=1
 [ -x "$top_builddir/bench/nullmilter" ] || { echo "run: make bench"; exit 2; }
 command -v smtp-source >/dev/null || { echo "no smtp-source (postfix)"; exit 2; }
 
-trap 'it_stop; [ -n "${NULL_PID:-}" ] && kill $NULL_PID 2>/dev/null' EXIT
+trap 'it_stop; kill ${NULL_PID:-} 2>/dev/null' EXIT
 it_start || exit 1
 postconf -c "$IT/etc" -e "default_process_limit = 200" \
     "smtpd_client_connection_count_limit = 0" "smtp_destination_concurrency_limit = 50"
@@ -33,9 +36,12 @@ PER=$(( (N + C - 1) / C )); N=$(( PER * C ))
 sent_lines() { n=$(grep -c 'status=sent' "$IT/log/maillog" 2>/dev/null); echo "${n:-0}"; }
 discarded() { n=$(grep -c 'answer=discard' "$IT/log/milter.log" 2>/dev/null); echo "${n:-0}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The machine's busy and iowait ticks and all ticks, from /proc/stat.
+sys_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8, $6, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 
 run() { # name: send N messages, wait until all delivered or quarantined
 	s0=$(sent_lines); d0=$(discarded)
+	set -- "$1" "$2" $(sys_ticks)
 	t0=$(date +%s.%N)
 	pids=
 	for f in "$IT"/corpus/*.eml; do
@@ -49,10 +55,12 @@ run() { # name: send N messages, wait until all delivered or quarantined
 		sleep 0.1; i=$((i + 1))
 	done
 	t1=$(date +%s.%N)
+	set -- "$@" $(sys_ticks)
+	busy=$(awk "BEGIN { printf \"%.0f%% busy, %.0f%% iowait, %.1f ms per message\", 100 * ($6 - $3) / ($8 - $5), 100 * ($7 - $4) / ($8 - $5), ($6 - $3) / $(getconf CLK_TCK) / $N * 1000 }")
 	got=$(( $(sent_lines) - s0 + $(discarded) - d0 ))
 	rate=$(awk "BEGIN { print $N / ($t1 - $t0) }")
-	printf '%-14s %5d messages in %6.2f s: %7.1f msg/s (delivered+quarantined %d)\n' \
-	    "$1" "$N" "$(awk "BEGIN { print $t1 - $t0 }")" "$rate" "$got"
+	printf '%-14s %5d messages in %6.2f s: %7.1f msg/s (delivered+quarantined %d; CPUs %s)\n' \
+	    "$1" "$N" "$(awk "BEGIN { print $t1 - $t0 }")" "$rate" "$got" "$busy"
 	[ "$got" = "$N" ] || echo "  MISSING $(( N - got )) messages"
 	eval "rate_$2=$rate"
 }
@@ -69,16 +77,25 @@ set_milter() { # port or ""
 echo "bench/postfix: $N messages of the mix over $C sessions ($(cat "$IT/log/corpus.txt"))"
 set_milter ""
 run "no milter" none
-NULL_PORT=$(free_port)
-"$top_builddir/bench/nullmilter" "inet:$NULL_PORT@127.0.0.1" >/dev/null 2>&1 &
-NULL_PID=$!; sleep 0.5
-set_milter "$NULL_PORT"
-run "nullmilter" null
+# null_run NAME VAR [-n]: a nullmilter run; its CPU ticks in cpu_VAR.
+null_run() {
+	port=$(free_port)
+	"$top_builddir/bench/nullmilter" ${3:-} "inet:$port@127.0.0.1" \
+	    >/dev/null 2>&1 &
+	NULL_PID=$!; sleep 0.5
+	set_milter "$port"
+	k0=$(cpu_ticks "$NULL_PID")
+	run "$1" "$2"
+	eval "cpu_$2=$(( $(cpu_ticks "$NULL_PID") - k0 ))"
+	kill "$NULL_PID"
+}
+null_run "nullmilter" null
+null_run "nullmilter -n" nr -n
 set_milter "$MILTER_PORT"
 c0=$(cpu_ticks "$MILTER_PID")
 run "triage-milter" triage
-c1=$(cpu_ticks "$MILTER_PID")
+cpu_triage=$(( $(cpu_ticks "$MILTER_PID") - c0 ))
 hz=$(getconf CLK_TCK)
-awk "BEGIN { printf \"ratio triage/nullmilter: %.3f (no milter/nullmilter: %.3f)\\n\", $rate_triage / $rate_null, $rate_none / $rate_null }"
-awk "BEGIN { printf \"triage-milter CPU per message: %.2f ms\\n\", ($c1 - $c0) / $hz / $N * 1000 }"
+awk "BEGIN { printf \"ratio triage/nullmilter: %.3f; triage/nullmilter -n: %.3f (no milter/nullmilter: %.3f)\\n\", $rate_triage / $rate_null, $rate_triage / $rate_nr, $rate_none / $rate_null }"
+awk "BEGIN { printf \"CPU per message: triage-milter %.2f ms, nullmilter %.2f ms, nullmilter -n %.2f ms\\n\", $cpu_triage / $hz / $N * 1000, $cpu_null / $hz / $N * 1000, $cpu_nr / $hz / $N * 1000 }"
 echo "triage-milter peak RSS: $(awk '/VmHWM/ {print $2 / 1024 " MiB"}' /proc/$MILTER_PID/status)"
