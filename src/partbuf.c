@@ -7,49 +7,123 @@
  * a file.  The counter is updated with atomic operations: two parts may
  * both see room and go a block over the budget, never more.  One warning
  * per run of failed spills, so a full disk does not flood the log.
+ *
+ * Memory is counted as the bytes of a buffer ever written (its resident
+ * pages), not its capacity: a grown buffer's tail is never touched.
  */
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mem.h"
 #include "partbuf.h"
 #include "spool.h"
 
-static _Atomic uint64_t	partbuf_held;	/* bytes in memory, all parts */
+#define PARTBUF_FIRST		4096		/* first allocation */
+#define PARTBUF_POOL		8		/* buffers kept */
+#define PARTBUF_POOL_MIN	(256 * 1024)	/* smaller ones: malloc's */
+#define PARTBUF_POOL_MAX	(4 * 1024 * 1024)
+
+static _Atomic uint64_t	partbuf_held;	/* bytes in memory, pool included */
 static atomic_int	partbuf_failing;	/* the last spill failed */
 static _Atomic uint64_t	partbuf_nspills;	/* parts moved to files */
 static _Thread_local char partbuf_err[256];
+
+static struct {
+	pthread_mutex_t	 lock;
+	size_t		 n;
+	unsigned char	*mem[PARTBUF_POOL];
+	size_t		 cap[PARTBUF_POOL], touched[PARTBUF_POOL];
+} partbuf_pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 void
 partbuf_init(struct partbuf *pb, size_t max, uint64_t budget,
     const char *dir)
 {
 	memset(pb, 0, sizeof(*pb));
-	sbuf_init(&pb->mem, max);
 	pb->fd = -1;
 	pb->max = max;
 	pb->budget = dir != NULL ? budget : 0;
 	pb->dir = dir;
 }
 
-static void
-partbuf_charge(struct partbuf *pb, size_t n)
+/* ---- the pool ----------------------------------------------------- */
+
+/* Take the most recently pooled buffer; 0 if none. */
+static int
+partbuf_pool_take(struct partbuf *pb)
 {
-	atomic_fetch_add(&partbuf_held, n);
-	pb->charged += n;
+	int ok = 0;
+
+	pthread_mutex_lock(&partbuf_pool.lock);
+	if (partbuf_pool.n > 0) {
+		size_t i = --partbuf_pool.n;
+
+		pb->mem = partbuf_pool.mem[i];
+		pb->cap = partbuf_pool.cap[i];
+		pb->touched = partbuf_pool.touched[i];	/* already counted */
+		ok = 1;
+	}
+	pthread_mutex_unlock(&partbuf_pool.lock);
+	return ok;
 }
 
-static void
-partbuf_uncharge(struct partbuf *pb)
+/* Keep a released buffer if it is worth it and there is room; 1 if kept. */
+static int
+partbuf_pool_give(unsigned char *mem, size_t cap, size_t touched)
 {
-	atomic_fetch_sub(&partbuf_held, pb->charged);
-	pb->charged = 0;
+	int kept = 0;
+
+	if (cap < PARTBUF_POOL_MIN || cap > PARTBUF_POOL_MAX)
+		return 0;
+	pthread_mutex_lock(&partbuf_pool.lock);
+	if (partbuf_pool.n < PARTBUF_POOL) {
+		partbuf_pool.mem[partbuf_pool.n] = mem;
+		partbuf_pool.cap[partbuf_pool.n] = cap;
+		partbuf_pool.touched[partbuf_pool.n++] = touched;
+		kept = 1;
+	}
+	pthread_mutex_unlock(&partbuf_pool.lock);
+	return kept;
 }
+
+/* Free pooled buffers until `need` more bytes fit the budget (0: all). */
+static void
+partbuf_pool_shrink(uint64_t budget, size_t need)
+{
+	unsigned char *mem;
+	size_t touched;
+
+	for (;;) {
+		pthread_mutex_lock(&partbuf_pool.lock);
+		if (partbuf_pool.n == 0 || (budget > 0 &&
+		    atomic_load(&partbuf_held) + need <= budget)) {
+			pthread_mutex_unlock(&partbuf_pool.lock);
+			return;
+		}
+		partbuf_pool.n--;
+		mem = partbuf_pool.mem[partbuf_pool.n];
+		touched = partbuf_pool.touched[partbuf_pool.n];
+		pthread_mutex_unlock(&partbuf_pool.lock);
+		free(mem);
+		atomic_fetch_sub(&partbuf_held, touched);
+	}
+}
+
+void
+partbuf_pool_drain(void)
+{
+	partbuf_pool_shrink(0, 0);
+}
+
+/* ---- one part ------------------------------------------------------ */
 
 static int
 partbuf_write(int fd, const unsigned char *p, size_t len,
@@ -75,6 +149,19 @@ partbuf_write(int fd, const unsigned char *p, size_t len,
 	return 0;
 }
 
+/* Give the memory back: to the pool if it takes it, else to the system. */
+static void
+partbuf_drop_mem(struct partbuf *pb)
+{
+	if (pb->mem != NULL && !partbuf_pool_give(pb->mem, pb->cap,
+	    pb->touched)) {
+		free(pb->mem);
+		atomic_fetch_sub(&partbuf_held, pb->touched);
+	}
+	pb->mem = NULL;
+	pb->cap = pb->touched = 0;
+}
+
 /* Move the bytes held so far to a file; 0, or -1 if it cannot be made. */
 static int
 partbuf_spill(struct partbuf *pb)
@@ -83,7 +170,7 @@ partbuf_spill(struct partbuf *pb)
 	int fd;
 
 	if ((fd = spool_tmpfile(pb->dir, &err)) == -1 ||
-	    partbuf_write(fd, pb->mem.data, pb->len, &err) == -1) {
+	    partbuf_write(fd, pb->mem, pb->len, &err) == -1) {
 		if (fd != -1)
 			close(fd);
 		if (!atomic_exchange(&partbuf_failing, 1))
@@ -95,26 +182,50 @@ partbuf_spill(struct partbuf *pb)
 	if (atomic_exchange(&partbuf_failing, 0))
 		log_msg(LOG_NOTICE, "parts are moved to %s again", pb->dir);
 	pb->fd = fd;
-	sbuf_release(&pb->mem);
-	partbuf_uncharge(pb);
+	/* Not pooled: the budget is short. */
+	free(pb->mem);
+	atomic_fetch_sub(&partbuf_held, pb->touched);
+	pb->mem = NULL;
+	pb->cap = pb->touched = 0;
 	atomic_fetch_add(&partbuf_nspills, 1);
 	return 0;
 }
 
-/* Would n more bytes take the process over its budget? */
+/*
+ * Would n more bytes take the process over its budget?  Pooled buffers
+ * go first; only then does a large part move to a file.
+ */
 static int
 partbuf_over(const struct partbuf *pb, size_t n)
 {
-	return pb->budget > 0 && pb->len + n >= PARTBUF_SPILL_MIN &&
-	    atomic_load(&partbuf_held) + n > pb->budget;
+	if (pb->budget == 0 || pb->len + n < PARTBUF_SPILL_MIN ||
+	    atomic_load(&partbuf_held) + n <= pb->budget)
+		return 0;
+	partbuf_pool_shrink(pb->budget, n);
+	return atomic_load(&partbuf_held) + n > pb->budget;
+}
+
+/* Room for len more bytes and the NUL after them. */
+static void
+partbuf_reserve(struct partbuf *pb, size_t len)
+{
+	size_t need = pb->len + len + 1, cap;
+
+	if (pb->mem == NULL)
+		(void)partbuf_pool_take(pb);
+	if (need <= pb->cap)
+		return;
+	cap = pb->cap > PARTBUF_FIRST ? pb->cap : PARTBUF_FIRST;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	pb->mem = mem_realloc(pb->mem, cap);
+	pb->cap = cap;
 }
 
 int
 partbuf_append(struct partbuf *pb, const void *p, size_t len,
     const char **error_r)
 {
-	size_t before;
-
 	if (len > pb->max - pb->len) {
 		len = pb->max - pb->len;
 		pb->truncated = 1;
@@ -129,11 +240,14 @@ partbuf_append(struct partbuf *pb, const void *p, size_t len,
 		pb->len += len;
 		return 0;
 	}
-	before = pb->mem.len;
-	if (sbuf_append(&pb->mem, p, len) != 0)
-		pb->truncated = 1;
-	partbuf_charge(pb, pb->mem.len - before);
-	pb->len = pb->mem.len;
+	partbuf_reserve(pb, len);
+	memcpy(pb->mem + pb->len, p, len);
+	pb->len += len;
+	pb->mem[pb->len] = '\0';
+	if (pb->len + 1 > pb->touched) {
+		atomic_fetch_add(&partbuf_held, pb->len + 1 - pb->touched);
+		pb->touched = pb->len + 1;
+	}
 	return 0;
 }
 
@@ -164,7 +278,7 @@ const unsigned char *
 partbuf_data(struct partbuf *pb, const char **error_r)
 {
 	if (pb->fd == -1)
-		return (const unsigned char *)sbuf_str(&pb->mem);
+		return pb->mem != NULL ? pb->mem : (const unsigned char *)"";
 	if (pb->map != NULL)
 		return pb->map;
 	return partbuf_map(pb, error_r);
@@ -195,8 +309,7 @@ partbuf_release(struct partbuf *pb)
 		(void)munmap(pb->map, pb->maplen);
 	if (pb->fd != -1)
 		close(pb->fd);
-	sbuf_release(&pb->mem);
-	partbuf_uncharge(pb);
+	partbuf_drop_mem(pb);
 	pb->map = NULL;
 	pb->fd = -1;
 	pb->len = 0;

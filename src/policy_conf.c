@@ -122,7 +122,7 @@ static const struct policy_setting policy_settings[] = {
 	    OFF(pol.reject_text) },
 	{ "max_concurrent_scans", PT_UINT, 0, 0, 1024, NULL,
 	    OFF(pol.max_scans) },
-	{ "max_part_memory", PT_SIZE, 24 * MIB, 0, 64 * GIB, NULL,
+	{ "max_part_memory", PT_SIZE, 16 * MIB, 0, 64 * GIB, NULL,
 	    OFF(pol.part_memory) },
 	/* Release and notices (triagectl(8)). */
 	{ "sendmail_path", PT_ABSPATH, 0, 0, 0, "/usr/sbin/sendmail",

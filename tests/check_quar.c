@@ -117,6 +117,55 @@ START_TEST(test_spool_small_and_large)
 }
 END_TEST
 
+/* Read a rewound spool to its end. */
+static size_t
+spool_slurp(struct spool *s, unsigned char *buf, size_t cap)
+{
+	const char *err = NULL;
+	int fd = spool_rewind(s, &err);
+	size_t got = 0;
+	ssize_t n;
+
+	ck_assert_msg(fd != -1, "rewind: %s", err);
+	while ((n = read(fd, buf + got, cap - got)) > 0)
+		got += (size_t)n;
+	return got;
+}
+
+/*
+ * Files are reused: a later, shorter message reads back as itself, never
+ * with the end of an earlier one, and no name is left in the directory.
+ */
+START_TEST(test_spool_reuse)
+{
+	static unsigned char a[300000], b[100000], back[300001];
+	const char *err = NULL;
+	struct spool *s;
+
+	memset(a, 'A', sizeof(a));
+	memset(b, 'B', sizeof(b));
+	s = spool_new(tmpdir, 1 << 20, &err);
+	ck_assert_int_eq(spool_write(s, a, sizeof(a), &err), 0);
+	ck_assert_uint_eq(spool_slurp(s, back, sizeof(back)), sizeof(a));
+	spool_free(&s);
+	for (int round = 0; round < 3; round++) {
+		s = spool_new(tmpdir, 1 << 20, &err);
+		ck_assert_int_eq(spool_write(s, "small", 5, &err), 0);
+		ck_assert_uint_eq(spool_slurp(s, back, sizeof(back)), 5);
+		ck_assert_mem_eq(back, "small", 5);
+		spool_free(&s);
+		s = spool_new(tmpdir, 1 << 20, &err);
+		for (size_t off = 0; off < sizeof(b); off += 1000)
+			ck_assert_int_eq(spool_write(s, b + off, 1000, &err), 0);
+		ck_assert_uint_eq(spool_slurp(s, back, sizeof(back)),
+		    sizeof(b));
+		ck_assert_mem_eq(back, b, sizeof(b));
+		spool_free(&s);
+	}
+	ck_assert_uint_eq(count_files(tmpdir), 0);
+}
+END_TEST
+
 /* A missing directory is an error where the file is first needed. */
 START_TEST(test_spool_bad_dir)
 {
@@ -1334,6 +1383,7 @@ quar_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_spool_bounded_unlinked);
 	tcase_add_test(tc, test_spool_small_and_large);
+	tcase_add_test(tc, test_spool_reuse);
 	tcase_add_test(tc, test_spool_bad_dir);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");

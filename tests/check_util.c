@@ -199,9 +199,50 @@ START_TEST(test_partbuf_memory_only)
 	ck_assert_int_eq(partbuf_spilled(&pb), 0);
 	ck_assert_int_eq(partbuf_truncated(&pb), 1);
 	assert_pattern(&pb, 300000);
-	ck_assert_uint_eq(partbuf_memory(), 300000);
+	ck_assert_uint_eq(partbuf_memory(), 300000 + 1);	/* and the NUL */
 	partbuf_release(&pb);
+	partbuf_pool_drain();
 	ck_assert_uint_eq(partbuf_memory(), 0);
+}
+END_TEST
+
+/*
+ * A released buffer waits in the pool, still counted, and the next part
+ * writes into it without new memory; a budget empties the pool before it
+ * moves any part to a file.
+ */
+START_TEST(test_partbuf_pool)
+{
+	char dir[] = "/tmp/check_partbuf.XXXXXX";
+	struct partbuf a, b;
+	uint64_t held;
+
+	fill_pattern();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	partbuf_init(&a, sizeof(pattern), 0, NULL);
+	append_blocks(&a, 300000);
+	partbuf_release(&a);
+	held = partbuf_memory();
+	ck_assert_uint_eq(held, 300000 + 1);
+	partbuf_init(&b, sizeof(pattern), 0, NULL);
+	append_blocks(&b, 200000);
+	ck_assert_uint_eq(partbuf_memory(), held);
+	assert_pattern(&b, 200000);
+	partbuf_release(&b);
+	/*
+	 * 300001 bytes pooled and a budget of 350000: a part of 100000 bytes
+	 * would go over, so the pool is freed and the part stays in memory.
+	 */
+	ck_assert_uint_eq(partbuf_memory(), held);
+	partbuf_init(&a, sizeof(pattern), 350000, dir);
+	append_blocks(&a, 100000);
+	ck_assert_int_eq(partbuf_spilled(&a), 0);
+	ck_assert_uint_eq(partbuf_memory(), 100000 + 1);
+	assert_pattern(&a, 100000);
+	partbuf_release(&a);
+	partbuf_pool_drain();
+	ck_assert_uint_eq(partbuf_memory(), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -221,13 +262,13 @@ START_TEST(test_partbuf_spill)
 	partbuf_init(&c, sizeof(pattern), 200000, dir);
 	append_blocks(&a, 150000);
 	ck_assert_int_eq(partbuf_spilled(&a), 0);
-	ck_assert_uint_eq(partbuf_memory(), 150000);
+	ck_assert_uint_eq(partbuf_memory(), 150000 + 1);
 	append_blocks(&c, 60000);		/* under PARTBUF_SPILL_MIN */
 	ck_assert_int_eq(partbuf_spilled(&c), 0);
 	append_blocks(&b, 350000);
 	ck_assert_int_eq(partbuf_spilled(&b), 1);
 	ck_assert_int_eq(partbuf_truncated(&b), 0);
-	ck_assert_uint_eq(partbuf_memory(), 210000);
+	ck_assert_uint_eq(partbuf_memory(), 210000 + 2);
 	ck_assert_int_eq(dir_entries(dir), 0);
 	assert_pattern(&b, 350000);
 	assert_pattern(&a, 150000);
@@ -235,6 +276,7 @@ START_TEST(test_partbuf_spill)
 	partbuf_release(&a);
 	partbuf_release(&b);
 	partbuf_release(&c);
+	partbuf_pool_drain();
 	ck_assert_uint_eq(partbuf_memory(), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 }
@@ -251,6 +293,7 @@ START_TEST(test_partbuf_spill_fails)
 	ck_assert_int_eq(partbuf_spilled(&pb), 0);
 	assert_pattern(&pb, sizeof(pattern));
 	partbuf_release(&pb);
+	partbuf_pool_drain();
 	ck_assert_uint_eq(partbuf_memory(), 0);
 }
 END_TEST
@@ -290,6 +333,7 @@ util_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("partbuf");
 	tcase_add_test(tc, test_partbuf_memory_only);
+	tcase_add_test(tc, test_partbuf_pool);
 	tcase_add_test(tc, test_partbuf_spill);
 	tcase_add_test(tc, test_partbuf_spill_fails);
 	tcase_add_test(tc, test_partbuf_empty);
