@@ -2,8 +2,8 @@
 # bench/postfix.sh: triage-milter against the protocol floor, through the
 # same private Postfix, in one invocation (bench/README.md).
 #
-#   sh bench/postfix.sh [N] [C]      (as root; default N=600 messages,
-#                                     C=20 concurrent sessions)
+#   sh bench/postfix.sh [N] [C] [R]  (as root; default N=600 messages,
+#                                     C=20 concurrent sessions, R=2 rounds)
 #
 # Four runs of the same mix: no milter; bench/nullmilter, the do-nothing
 # milter, twice: with libmilter's default negotiation (an answer to every
@@ -12,10 +12,14 @@
 # and triage-milter with the default policy.  Postfix's smtp-source
 # sends, its smtp-sink receives.  Prints messages/s of each, the ratios
 # triage/floor, the milters' CPU per message, triage-milter's peak RSS,
-# and checks that every message was delivered or quarantined.
+# and checks that every message was delivered or quarantined.  The milter
+# runs are repeated R times in turn (floor, floor -n, triage, floor, ...)
+# and each figure is summed over its rounds: on a shared machine one run
+# moves by +-10%, and taking turns spreads what the neighbours do evenly.
 set -u
 N=${1:-600}
 C=${2:-20}
+R=${3:-2}
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=${top_builddir:-$top_srcdir/build}
 export top_srcdir top_builddir BENCH_SINK=1
@@ -23,7 +27,7 @@ export top_srcdir top_builddir BENCH_SINK=1
 [ -x "$top_builddir/bench/nullmilter" ] || { echo "run: make bench"; exit 2; }
 command -v smtp-source >/dev/null || { echo "no smtp-source (postfix)"; exit 2; }
 
-trap 'it_stop; kill ${NULL_PID:-} 2>/dev/null' EXIT
+trap 'it_stop; kill ${NULL_PID:-} ${NR_PID:-} 2>/dev/null' EXIT
 it_start || exit 1
 postconf -c "$IT/etc" -e "default_process_limit = 200" \
     "smtpd_client_connection_count_limit = 0" "smtp_destination_concurrency_limit = 50"
@@ -62,8 +66,19 @@ run() { # name: send N messages, wait until all delivered or quarantined
 	printf '%-14s %5d messages in %6.2f s: %7.1f msg/s (delivered+quarantined %d; CPUs %s)\n' \
 	    "$1" "$N" "$(awk "BEGIN { print $t1 - $t0 }")" "$rate" "$got" "$busy"
 	[ "$got" = "$N" ] || echo "  MISSING $(( N - got )) messages"
-	eval "rate_$2=$rate"
+	eval "sec_$2=\$(awk \"BEGIN { print \${sec_$2:-0} + $t1 - $t0 }\")"
+	eval "msgs_$2=\$(( \${msgs_$2:-0} + N ))"
 }
+
+# mrun NAME VAR PID: a run through milter PID; its CPU ticks add to cpu_VAR.
+mrun() {
+	k0=$(cpu_ticks "$3")
+	run "$1" "$2"
+	eval "cpu_$2=\$(( \${cpu_$2:-0} + $(cpu_ticks "$3") - k0 ))"
+}
+
+rate() { eval "awk \"BEGIN { print \$msgs_$1 / \$sec_$1 }\""; }
+ms_per_msg() { eval "awk \"BEGIN { printf \\\"%.2f\\\", \$cpu_$1 / $(getconf CLK_TCK) / \$msgs_$1 * 1000 }\""; }
 
 set_milter() { # port or ""
 	if [ -n "$1" ]; then
@@ -77,25 +92,19 @@ set_milter() { # port or ""
 echo "bench/postfix: $N messages of the mix over $C sessions ($(cat "$IT/log/corpus.txt"))"
 set_milter ""
 run "no milter" none
-# null_run NAME VAR [-n]: a nullmilter run; its CPU ticks in cpu_VAR.
-null_run() {
-	port=$(free_port)
-	"$top_builddir/bench/nullmilter" ${3:-} "inet:$port@127.0.0.1" \
-	    >/dev/null 2>&1 &
-	NULL_PID=$!; sleep 0.5
-	set_milter "$port"
-	k0=$(cpu_ticks "$NULL_PID")
-	run "$1" "$2"
-	eval "cpu_$2=$(( $(cpu_ticks "$NULL_PID") - k0 ))"
-	kill "$NULL_PID"
-}
-null_run "nullmilter" null
-null_run "nullmilter -n" nr -n
-set_milter "$MILTER_PORT"
-c0=$(cpu_ticks "$MILTER_PID")
-run "triage-milter" triage
-cpu_triage=$(( $(cpu_ticks "$MILTER_PID") - c0 ))
-hz=$(getconf CLK_TCK)
-awk "BEGIN { printf \"ratio triage/nullmilter: %.3f; triage/nullmilter -n: %.3f (no milter/nullmilter: %.3f)\\n\", $rate_triage / $rate_null, $rate_triage / $rate_nr, $rate_none / $rate_null }"
-awk "BEGIN { printf \"CPU per message: triage-milter %.2f ms, nullmilter %.2f ms, nullmilter -n %.2f ms\\n\", $cpu_triage / $hz / $N * 1000, $cpu_null / $hz / $N * 1000, $cpu_nr / $hz / $N * 1000 }"
+NULL_PORT=$(free_port); NR_PORT=$(free_port)
+"$top_builddir/bench/nullmilter" "inet:$NULL_PORT@127.0.0.1" >/dev/null 2>&1 &
+NULL_PID=$!
+"$top_builddir/bench/nullmilter" -n "inet:$NR_PORT@127.0.0.1" >/dev/null 2>&1 &
+NR_PID=$!; sleep 0.5
+r=0
+while [ $r -lt "$R" ]; do
+	r=$((r + 1))
+	set_milter "$NULL_PORT"; mrun "nullmilter" null "$NULL_PID"
+	set_milter "$NR_PORT"; mrun "nullmilter -n" nr "$NR_PID"
+	set_milter "$MILTER_PORT"; mrun "triage-milter" triage "$MILTER_PID"
+done
+echo "sums over $R rounds: nullmilter $(rate null) msg/s, nullmilter -n $(rate nr) msg/s, triage-milter $(rate triage) msg/s"
+awk "BEGIN { printf \"ratio triage/nullmilter: %.3f; triage/nullmilter -n: %.3f (no milter/nullmilter: %.3f)\\n\", $(rate triage) / $(rate null), $(rate triage) / $(rate nr), $(rate none) / $(rate null) }"
+echo "CPU per message: triage-milter $(ms_per_msg triage) ms, nullmilter $(ms_per_msg null) ms, nullmilter -n $(ms_per_msg nr) ms"
 echo "triage-milter peak RSS: $(awk '/VmHWM/ {print $2 / 1024 " MiB"}' /proc/$MILTER_PID/status)"
