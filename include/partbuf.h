@@ -7,7 +7,8 @@
  * streaming attachments that is the daemon's peak memory; the budget
  * (max_part_memory) bounds it.  A part that would take the bytes held in
  * memory by all parts past the budget moves to a file in `dir` (O_TMPFILE
- * or mkstemp+unlink, mode 0600) and is mapped read-only when judged; parts
+ * or mkstemp+unlink, mode 0600, from the spool's pool of reused files) and
+ * is mapped read-only when judged; parts
  * under PARTBUF_SPILL_MIN always stay in memory.  If the file cannot be
  * made the part stays in memory (a warning is logged): the budget is a
  * target, and a full spool disk must not fail mail that memory can carry.
@@ -41,6 +42,7 @@ struct partbuf {
 	int		 truncated;
 	uint64_t	 budget;	/* 0: always in memory */
 	const char	*dir;		/* borrowed; outlives the partbuf */
+	uint64_t	 extent;	/* of a reused file (spool_file_take) */
 	unsigned char	*map;		/* file mapping after partbuf_data */
 	size_t		 maplen;
 };

@@ -36,6 +36,16 @@ uint64_t	 spool_size(const struct spool *);	/* bytes kept */
  * mkstemp and unlink), mode 0600; returns the fd (the caller's), or -1.
  */
 int		 spool_tmpfile(const char *dir, const char **error_r);
+/*
+ * A file of `dir` as spool_tmpfile makes, at offset 0, reused from the
+ * pool when one waits there: it may hold *extent_r bytes of an earlier
+ * user past what is written now (cut them before reading to the end).
+ * Returns the fd or -1; give it back with spool_file_give (which closes
+ * it if the pool is full), saying how far it may hold data.
+ */
+int		 spool_file_take(const char *dir, uint64_t *extent_r,
+		    const char **error_r);
+void		 spool_file_give(const char *dir, int fd, uint64_t extent);
 int		 spool_truncated(const struct spool *);
 
 #endif

@@ -33,6 +33,7 @@
 #include "glue.h"
 #include "glue_smfi.h"
 #include "log.h"
+#include "partbuf.h"
 #include "mem.h"
 #include "notify.h"
 #include "policy.h"
@@ -379,7 +380,9 @@ main(int argc, char **argv)
 	    pol->quarantine_dir);
 	policy_unref(&(const struct policy *){ pol });
 	r = smfi_main();
-	log_msg(LOG_NOTICE, "stopping");
+	/* How often max_part_memory was reached: for tuning it. */
+	log_msg(LOG_NOTICE, "stopping; %llu parts waited in files for "
+	    "max_part_memory", (unsigned long long)partbuf_spills());
 	glue_set_notify(0);
 	notify_stop();
 	pol = (struct policy *)glue_policy();

@@ -27,7 +27,7 @@
 #include "spool.h"
 
 #define PARTBUF_FIRST		4096		/* first allocation */
-#define PARTBUF_POOL		8		/* buffers kept */
+#define PARTBUF_POOL		32		/* buffers kept */
 #define PARTBUF_POOL_MIN	(256 * 1024)	/* smaller ones: malloc's */
 #define PARTBUF_POOL_MAX	(4 * 1024 * 1024)
 
@@ -169,7 +169,7 @@ partbuf_spill(struct partbuf *pb)
 	const char *err = NULL;
 	int fd;
 
-	if ((fd = spool_tmpfile(pb->dir, &err)) == -1 ||
+	if ((fd = spool_file_take(pb->dir, &pb->extent, &err)) == -1 ||
 	    partbuf_write(fd, pb->mem, pb->len, &err) == -1) {
 		if (fd != -1)
 			close(fd);
@@ -307,8 +307,10 @@ partbuf_release(struct partbuf *pb)
 {
 	if (pb->map != NULL)
 		(void)munmap(pb->map, pb->maplen);
+	/* The file goes back to the spool's pool: its pages stay cached. */
 	if (pb->fd != -1)
-		close(pb->fd);
+		spool_file_give(pb->dir, pb->fd, pb->extent > pb->len + 1 ?
+		    pb->extent : pb->len + 1);
 	partbuf_drop_mem(pb);
 	pb->map = NULL;
 	pb->fd = -1;

@@ -14,7 +14,8 @@
  *
  * Files are reused: a freed spool's file goes to a small pool (at most
  * SPOOL_POOL files, each cut to SPOOL_POOL_KEEP bytes) and the next message
- * overwrites it from offset 0.  Filling fresh page-cache pages and dropping
+ * overwrites it from offset 0; partbuf takes its files from the same pool
+ * (spool_file_take).  Filling fresh page-cache pages and dropping
  * them again cost ~125 us per 512 KiB on ext4; overwriting cached pages
  * ~17 us.  What is beyond the new message's end is cut off before anyone
  * reads the file (spool_rewind).  The price: pooled files live long enough
@@ -38,8 +39,8 @@
 #include "spool.h"
 
 #define SPOOL_BUF	65536
-#define SPOOL_POOL	32
-#define SPOOL_POOL_KEEP	(4 * 1024 * 1024)
+#define SPOOL_POOL	64
+#define SPOOL_POOL_KEEP	(2 * 1024 * 1024)
 
 struct spool {
 	char		*dir;
@@ -103,8 +104,8 @@ spool_pool_get(const char *dir, uint64_t *extent_r)
 }
 
 /* Keep the file for the next message if there is room; else close it. */
-static void
-spool_pool_put(const char *dir, int fd, uint64_t extent)
+void
+spool_file_give(const char *dir, int fd, uint64_t extent)
 {
 	int drop[SPOOL_POOL];
 	size_t ndrop = 0;
@@ -145,8 +146,8 @@ spool_free(struct spool **sp)
 		return;
 	s = *sp;
 	if (s->fd != -1)
-		spool_pool_put(s->dir, s->fd, s->extent > s->size ? s->extent :
-		    s->size);
+		spool_file_give(s->dir, s->fd, s->extent > s->size ?
+		    s->extent : s->size);
 	free(s->dir);
 	free(s);
 	*sp = NULL;
@@ -186,18 +187,25 @@ spool_tmpfile(const char *dir, const char **error_r)
 	return fd;
 }
 
+int
+spool_file_take(const char *dir, uint64_t *extent_r, const char **error_r)
+{
+	int fd;
+
+	if ((fd = spool_pool_get(dir, extent_r)) != -1) {
+		if (lseek(fd, 0, SEEK_SET) == 0)
+			return fd;
+		close(fd);
+	}
+	*extent_r = 0;
+	return spool_tmpfile(dir, error_r);
+}
+
 static int
 spool_open(struct spool *s, const char **error_r)
 {
-	if (s->fd != -1)
-		return 0;
-	if ((s->fd = spool_pool_get(s->dir, &s->extent)) != -1) {
-		if (lseek(s->fd, 0, SEEK_SET) == 0)
-			return 0;
-		close(s->fd);
-		s->extent = 0;
-	}
-	s->fd = spool_tmpfile(s->dir, error_r);
+	if (s->fd == -1)
+		s->fd = spool_file_take(s->dir, &s->extent, error_r);
 	return s->fd == -1 ? -1 : 0;
 }
 

@@ -273,11 +273,18 @@ START_TEST(test_partbuf_spill)
 	assert_pattern(&b, 350000);
 	assert_pattern(&a, 150000);
 	assert_pattern(&c, 60000);
+	partbuf_release(&b);
+	/* b's file is reused: a shorter part reads back as itself. */
+	partbuf_init(&b, sizeof(pattern), 200000, dir);
+	append_blocks(&b, 100000);
+	ck_assert_int_eq(partbuf_spilled(&b), 1);
+	assert_pattern(&b, 100000);
 	partbuf_release(&a);
 	partbuf_release(&b);
 	partbuf_release(&c);
 	partbuf_pool_drain();
 	ck_assert_uint_eq(partbuf_memory(), 0);
+	ck_assert_int_eq(dir_entries(dir), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
