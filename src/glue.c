@@ -105,6 +105,7 @@ glue_msg_free(struct glue_msg **mp)
 	scan_free(&m->scan);
 	spool_free(&m->spool);
 	hash_sha256_free(&m->body_hash);
+	sbuf_release(&m->hdrs);
 	msgctx_free(&m->mc);
 	for (i = 0; i < m->nrcpts; i++)
 		free(m->rcpts[i]);
@@ -224,6 +225,7 @@ glue_envfrom(void *ctx, const char *sender)
 	glue_msg_free(&c->msg);
 	pol = glue_policy();
 	m = mem_zalloc(sizeof(*m));
+	sbuf_init(&m->hdrs, 0);
 	m->mc = msgctx_new(pol);
 	m->env_from = glue_addr(sender);
 	m->spool = spool_new(pol->spool_dir, pol->lim.message_size +
@@ -272,6 +274,15 @@ glue_feed(struct glue_msg *m, const void *p, size_t len)
 	sem_post(&glue_d.scans);
 }
 
+/* Feed the header lines gathered so far. */
+static void
+glue_feed_headers(struct glue_msg *m)
+{
+	if (m->hdrs.len > 0)
+		glue_feed(m, m->hdrs.data, m->hdrs.len);
+	sbuf_reset(&m->hdrs);
+}
+
 /* Keep a bounded copy of the first value of a header. */
 static void
 glue_keep(char **dst, const char *value)
@@ -296,7 +307,6 @@ glue_header(void *ctx, const char *name, const char *value)
 {
 	struct glue_conn *c = glue_conn_get(ctx);
 	struct glue_msg *m = c != NULL ? c->msg : NULL;
-	struct sbuf line;
 
 	if (m == NULL)
 		return glue_answer(c, GLUE_NR_HDR, GLUE_TEMPFAIL);
@@ -312,12 +322,15 @@ glue_header(void *ctx, const char *name, const char *value)
 		glue_keep(&m->subject, value);
 		m->nsubject++;
 	}
-	/* Rebuild the raw line; with HDR_LEADSPC the value keeps its space. */
-	sbuf_init(&line, 0);
-	sbuf_printf(&line, "%s:%s%s\r\n", name, glue_d.leadspc ? "" : " ",
+	/*
+	 * Rebuild the raw line; with HDR_LEADSPC the value keeps its space.
+	 * Lines are fed in batches: the spool, the scan semaphore and the
+	 * MIME walker once per GLUE_HDR_BATCH bytes, not once per header.
+	 */
+	sbuf_printf(&m->hdrs, "%s:%s%s\r\n", name, glue_d.leadspc ? "" : " ",
 	    value);
-	glue_feed(m, line.data, line.len);
-	sbuf_release(&line);
+	if (m->hdrs.len >= GLUE_HDR_BATCH)
+		glue_feed_headers(m);
 	return glue_answer(c, GLUE_NR_HDR, GLUE_CONTINUE);
 }
 
@@ -330,7 +343,8 @@ glue_eoh(void *ctx)
 
 	if (c == NULL || (m = c->msg) == NULL)
 		return glue_answer(c, GLUE_NR_EOH, GLUE_TEMPFAIL);
-	glue_feed(m, "\r\n", 2);
+	sbuf_puts(&m->hdrs, "\r\n");
+	glue_feed_headers(m);
 	/* The body digest costs a pass over the body: only for marked mail. */
 	if (m->mark != GLUE_MARK_NONE && !m->failed &&
 	    (m->body_hash = hash_sha256_new(&err)) == NULL)
@@ -364,6 +378,7 @@ glue_body(void *ctx, const unsigned char *p, size_t len)
 
 	if (c == NULL || c->msg == NULL)
 		return glue_answer(c, GLUE_NR_BODY, GLUE_TEMPFAIL);
+	glue_feed_headers(c->msg);	/* an MTA that skipped end of header */
 	glue_feed(c->msg, p, len);
 	glue_body_hash(c->msg, p, len);
 	return glue_answer(c, GLUE_NR_BODY, GLUE_CONTINUE);
@@ -386,6 +401,7 @@ glue_eom(void *ctx)
 		glue_msg_free(&c->msg);
 		return GLUE_TEMPFAIL;
 	}
+	glue_feed_headers(c->msg);
 	st = glue_act(ctx, c);
 	glue_msg_free(&c->msg);
 	return st;

@@ -11,10 +11,12 @@
 
 #include "glue.h"
 #include "hash.h"
+#include "sbuf.h"
 #include "token.h"
 
 #define GLUE_MAX_ADDR		512	/* bytes kept of an address */
 #define GLUE_MAX_HDRCOPY	2048	/* bytes kept of From and Subject */
+#define GLUE_HDR_BATCH		16384	/* header bytes fed at once */
 
 struct hash_sha256;
 struct msgctx;
@@ -36,6 +38,7 @@ struct glue_msg {
 	char		*subject;	/* raw value of the first Subject */
 	int		 nsubject;	/* Subject headers seen */
 	struct hash_sha256 *body_hash;	/* of the body, CRs left out */
+	struct sbuf	 hdrs;		/* header lines not yet fed */
 	enum glue_mark	 mark;
 	char		 mark_id[64];
 	char		 mark_tok[TOKEN_HEX];

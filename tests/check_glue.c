@@ -275,6 +275,50 @@ START_TEST(test_quarantine_discard)
 }
 END_TEST
 
+/*
+ * Many headers (fed to the spool and scanner in batches): the stored copy
+ * is still every line in order, and a finding in a late header counts.
+ */
+START_TEST(test_many_headers_stored_whole)
+{
+	static char want[200000], back[200001];
+	const char *hdrs[2004];
+	static char lines[2000][48];
+	struct fake f;
+	const char *err = NULL;
+	char path[400];
+	size_t n = 0, i;
+	ssize_t got;
+	int fd;
+
+	hdrs[n++] = "From: a@example.jp";
+	for (i = 0; i < 2000; i++) {
+		snprintf(lines[i], sizeof(lines[i]), "X-Trace-%04zu: hop %zu",
+		    i, i);
+		hdrs[n++] = lines[i];
+	}
+	hdrs[n++] = "Content-Type: application/octet-stream; "
+	    "name=\"invoice.exe\"";
+	hdrs[n] = NULL;
+	memset(&f, 0, sizeof(f));
+	glue_set_leadspc(1);
+	ck_assert_int_eq(transact(&f, hdrs, "MZ\r\n"), GLUE_DISCARD);
+	for (i = 0; hdrs[i] != NULL; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		    "%s\r\n", hdrs[i]);
+	strcat(want, "\r\nMZ\r\n");
+	snprintf(path, sizeof(path), "%s/export", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_eq(quar_export(q, 1, fd, &err), 0);
+	lseek(fd, 0, SEEK_SET);
+	got = read(fd, back, sizeof(back) - 1);
+	close(fd);
+	ck_assert_int_eq(got, (ssize_t)strlen(want));
+	ck_assert_str_eq(back, want);
+	glue_close(&f);
+}
+END_TEST
+
 START_TEST(test_quarantine_hold)
 {
 	struct fake f;
@@ -527,6 +571,7 @@ glue_suite(void)
 	tcase_add_test(tc, test_quarantine_store_failure_tempfails);
 	tcase_add_test(tc, test_spool_failure_tempfails);
 	tcase_add_test(tc, test_noreply_steps);
+	tcase_add_test(tc, test_many_headers_stored_whole);
 	tcase_add_test(tc, test_abort_and_reuse);
 	suite_add_tcase(s, tc);
 	return s;
