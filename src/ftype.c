@@ -370,6 +370,24 @@ ftype_magic_with(magic_t m, const unsigned char *buf, size_t len,
 	return 0;
 }
 
+/*
+ * HTML libmagic would surely call text/html (ftype_sig_html), answered as
+ * ftype_magic_with() would: the list of tests that could answer first
+ * was taken from libmagic 5.44's database, so only with that version.
+ */
+static int
+ftype_html(const unsigned char *buf, size_t len, struct ftype_result *r)
+{
+	size_t n = len < FTYPE_TEXT_PREFIX ? len : FTYPE_TEXT_PREFIX;
+
+	if (magic_version() != 544 || !ftype_sig_html(buf, n))
+		return 0;
+	ftype_copy(r->mime, sizeof(r->mime), "text/html", 0);
+	r->cls = ftype_class_of(r->mime);
+	ftype_copy(r->desc, sizeof(r->desc), ftype_class_name(r->cls), 0);
+	return 1;
+}
+
 static int
 ftype_magic(const unsigned char *buf, size_t len, struct ftype_result *r,
     const char **error_r)
@@ -403,6 +421,8 @@ ftype_run(const unsigned char *buf, size_t len, int whole,
 			ftype_set(r, "text/plain", FTYPE_TEXT, "text");
 		return 0;
 	}
+	if (ftype_html(buf, len, r))
+		return 0;
 	return ftype_magic(buf, len, r, error_r);
 }
 

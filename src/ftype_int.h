@@ -33,6 +33,13 @@ int	ftype_sig_pdf_late(const unsigned char *buf, size_t len, int strict,
  */
 int	ftype_sig_markup(const unsigned char *buf, size_t n);
 
+/*
+ * Would libmagic 5.44 call the text prefix buf[0..n) text/html, surely
+ * (an HTML start and none of the tests that could answer first)?  n is
+ * what libmagic would be given.  1 yes, 0 ask libmagic.
+ */
+int	ftype_sig_html(const unsigned char *buf, size_t n);
+
 /* Fill r: mime copied (cut to fit), cls, desc formatted (cut to fit). */
 void	ftype_set(struct ftype_result *r, const char *mime,
 	    enum ftype_class cls, const char *fmt, ...)

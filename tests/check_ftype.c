@@ -555,6 +555,55 @@ START_TEST(test_text_markup_no_magic)
 }
 END_TEST
 
+/*
+ * HTML starts libmagic 5.44 surely calls text/html are decided without it
+ * (here unloadable); where one of its tests could answer first, or the
+ * start is another shape, libmagic is asked.
+ */
+START_TEST(test_html_no_magic)
+{
+	static const char *const own[] = { "<!DOCTYPE html>\n<html><body>"
+	    "<p>Caf\xc3\xa9, \"news\"</p></body></html>\n", "<HTML>\r\n<HEAD>"
+	    "<TITLE>x</TITLE></HEAD></HTML>\r\n", "<!doctype HTML PUBLIC "
+	    "\"-//W3C//DTD HTML 4.01//EN\">\n<html></html>" };
+	static const char *const ask[] = { "<html lang=\"en\">\n<p>x</p>",
+	    "\xef\xbb\xbf<!DOCTYPE html>\n<p>x</p>", " <html>\n<p>x</p>",
+	    "<html>,<b>x</b>\n", "<html>\n--- a\n+++ b\n", "<!DOCTYPE html>\n"
+	    "<!DOCTYPE  SVG>\n", "<html>\n%PDF-1.4\n", "<!DOCTYPE html>\n"
+	    "caf\xe9\n", "<html>\nexport\n\nexport function f() {}\n",
+	    "<!DOCTYPE html>\n<p>STOP" };
+	char buf[2048];
+	struct ftype_result r;
+	const char *err = NULL;
+	size_t i;
+
+	ck_assert_int_eq(setenv("MAGIC", "/nonexistent/magic.mgc", 1), 0);
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		ck_assert_int_eq(ftype_detect((const unsigned char *)own[i],
+		    strlen(own[i]), &r, &err), 0);
+		ck_assert_str_eq(r.mime, "text/html");
+		ck_assert_int_eq(r.cls, FTYPE_HTML);
+		ck_assert_str_eq(r.desc, ftype_class_name(FTYPE_HTML));
+	}
+	for (i = 0; i < sizeof(ask) / sizeof(ask[0]); i++)
+		ck_assert_int_eq(ftype_detect((const unsigned char *)ask[i],
+		    strlen(ask[i]), &r, &err), -1);
+	/* A module tracker's signature at 1080 is tested before HTML. */
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf, "<!DOCTYPE html>\n", 16);
+	ck_assert_int_eq(ftype_detect((const unsigned char *)buf, sizeof(buf),
+	    &r, &err), 0);
+	memcpy(buf + 1080, "M.K.", 4);
+	ck_assert_int_eq(ftype_detect((const unsigned char *)buf, sizeof(buf),
+	    &r, &err), -1);
+	ck_assert_int_eq(unsetenv("MAGIC"), 0);
+	/* And libmagic agrees on that one. */
+	ck_assert_int_eq(ftype_detect((const unsigned char *)buf, sizeof(buf),
+	    &r, &err), 0);
+	ck_assert_str_eq(r.mime, "audio/x-mod");
+}
+END_TEST
+
 struct cmp_row {
 	const char	*declared;
 	const char	*ext;
@@ -840,6 +889,7 @@ ftype_suite(void)
 	tcase_add_test(tc, test_magic_japanese_text);
 	tcase_add_test(tc, test_magic_load_failure);
 	tcase_add_test(tc, test_text_markup_no_magic);
+	tcase_add_test(tc, test_html_no_magic);
 	tcase_add_test(tc, test_fast_paths);
 	suite_add_tcase(s, tc);
 

@@ -780,6 +780,35 @@ START_TEST(overlong_lines)
 }
 END_TEST
 
+/*
+ * Runs of body lines go to the leaf as one piece: lines of 998 bytes (and
+ * CR LF) are ordinary, one of 999 is long, "-" lines and bare LFs stay
+ * content, whatever the feed size.
+ */
+START_TEST(leaf_line_runs)
+{
+	struct str m = { 0 };
+	char *ev;
+	size_t i;
+
+	msg_add(&m, "Content-Type: multipart/mixed; boundary=L\r\n\r\n--L\r\n"
+	    "Content-Type: text/plain\r\n\r\nL1\r\n");
+	for (i = 0; i < 998; i++)
+		msg_add(&m, "a");
+	msg_add(&m, "\r\n");
+	for (i = 0; i < 999; i++)
+		msg_add(&m, "b");
+	msg_add(&m, "\r\n\n-x\r\n--Lx\r\nlast\r\n--L--\r\n");
+	ev = run_all(m.s, m.len, NULL);
+	ck_assert_uint_eq(count(ev, "longer than 998"), 1);
+	has(ev, "F mime.ambiguous - line starts with a boundary but goes on\n");
+	has(ev, "E 1 len=2020 ");
+	hasnt(ev, "missing");
+	free(ev);
+	free(m.s);
+}
+END_TEST
+
 START_TEST(boundary_prefix)
 {
 	char *ev = run_str("Content-Type: multipart/mixed; boundary=abc\n\n"
@@ -1149,6 +1178,7 @@ mime_suite(void)
 	tcase_add_test(tc, nul_and_cr_in_headers);
 	tcase_add_test(tc, header_without_colon);
 	tcase_add_test(tc, overlong_lines);
+	tcase_add_test(tc, leaf_line_runs);
 	tcase_add_test(tc, boundary_prefix);
 	tcase_add_test(tc, boundary_empty_and_none);
 	tcase_add_test(tc, boundary_reused_and_after_close);
