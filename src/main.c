@@ -359,9 +359,21 @@ main(int argc, char **argv)
 		return 1;
 	}
 	quar_close(&q);
+	/*
+	 * Block libmilter's signals too before any thread of ours starts:
+	 * threads keep the mask they were born with, and a SIGTERM taken by
+	 * one that did not block it killed the daemon on the spot (no clean
+	 * stop, counters not written).  smfi_main's own thread waits for
+	 * them; ours waits for SIGUSR1 only.
+	 */
 	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_create(&tid, NULL, main_signals, &set) != 0) {
 		log_msg(LOG_ERR, "cannot start the signal thread");

@@ -129,7 +129,8 @@ milter_start() { # extra args
 milter_stop() { # signal
 	[ -n "${MILTER_PID:-}" ] || return 0
 	kill -"${1:-TERM}" $MILTER_PID 2>/dev/null
-	for _ in $(seq 50); do kill -0 $MILTER_PID 2>/dev/null || break; sleep 0.1; done
+	# libmilter notices a stop within about 5 s (its listener's poll).
+	for _ in $(seq 150); do kill -0 $MILTER_PID 2>/dev/null || break; sleep 0.1; done
 	kill -9 $MILTER_PID 2>/dev/null
 	wait $MILTER_PID 2>/dev/null
 	MILTER_PID=

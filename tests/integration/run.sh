@@ -49,6 +49,8 @@ check "malicious: summary log line" 'grep -q "verdict=quarantine .*answer=discar
 
 # 4. Milter down: Postfix answers 4xx; after restart the message gets in.
 milter_stop TERM
+check "SIGTERM: a clean stop, not a kill" \
+    'grep -q "stopping; .* parts waited in files" "$IT/log/milter.log"'
 n0=$(sink_count)
 code=$(send "$S/clean.eml")
 check "milter down: 4xx" 'case "$code" in 4*) true;; *) false;; esac'
