@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,12 @@ spool_new(const char *dir, uint64_t max, const char **error_r)
 		*error_r = spool_error(dir);
 		return NULL;
 	}
-	s = mem_zalloc(sizeof(*s));
+	/*
+	 * Not zeroed: a session's 64 KiB buffer costs memory only as far as
+	 * its message fills it (100 sessions of small mail: ~6 MiB less).
+	 */
+	s = mem_alloc(sizeof(*s));
+	memset(s, 0, offsetof(struct spool, buf));
 	s->dir = mem_strdup(dir);
 	s->fd = -1;
 	s->max = max;
