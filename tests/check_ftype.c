@@ -5,6 +5,8 @@
  * Every sample is built here: inert headers without code.
  */
 #include <check.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -493,6 +495,49 @@ START_TEST(test_fast_paths)
 }
 END_TEST
 
+static int	mgc_mappings(void);
+
+/*
+ * MAGIC lists a text magic file with content, then the compiled database:
+ * the text one is reported (this mode cannot load it) and the compiled
+ * one is shared as usual.
+ */
+START_TEST(test_magic_text_file_reported)
+{
+	char dir[] = "/tmp/check_ftype.XXXXXX", magic[300], errlog[300];
+	char path[700], text[512] = "";
+	struct ftype_result r;
+	const char *err = NULL;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(magic, sizeof(magic), "%s/local.magic", dir);
+	f = fopen(magic, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# site rules\n0\tstring\tXYZZY\tsite format\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s:/usr/lib/file/magic", magic);
+	ck_assert_int_eq(setenv("MAGIC", path, 1), 0);
+	/* Our log goes to standard error: catch it in a file. */
+	snprintf(errlog, sizeof(errlog), "%s/stderr", dir);
+	fd = open(errlog, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	ck_assert_int_eq(ftype_detect((const unsigned char *)"\x01\x02\x03\x04"
+	    "\x05", 5, &r, &err), 0);
+	ck_assert_str_eq(r.mime, "application/octet-stream");
+	ck_assert_int_eq(mgc_mappings(), 1);
+	ck_assert_int_ge(pread(fd, text, sizeof(text) - 1, 0), 0);
+	ck_assert_msg(strstr(text, "text magic is not used") != NULL &&
+	    strstr(text, magic) != NULL, "log: %s", text);
+	close(fd);
+	unlink(errlog);
+	unlink(magic);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_magic_load_failure)
 {
 	struct ftype_result r;
@@ -888,6 +933,7 @@ ftype_suite(void)
 	tcase_add_test(tc, test_magic_formats);
 	tcase_add_test(tc, test_magic_japanese_text);
 	tcase_add_test(tc, test_magic_load_failure);
+	tcase_add_test(tc, test_magic_text_file_reported);
 	tcase_add_test(tc, test_text_markup_no_magic);
 	tcase_add_test(tc, test_html_no_magic);
 	tcase_add_test(tc, test_fast_paths);

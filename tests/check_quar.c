@@ -166,6 +166,52 @@ START_TEST(test_spool_reuse)
 }
 END_TEST
 
+/* The directory a spool's file lives in (its /proc/self/fd link). */
+static int
+spool_file_in(struct spool *s, const char *dir)
+{
+	char link[64], target[4096];
+	const char *err = NULL;
+	ssize_t n;
+	int fd = spool_rewind(s, &err);
+
+	ck_assert_msg(fd != -1, "rewind: %s", err);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	return strncmp(target, dir, strlen(dir)) == 0 &&
+	    target[strlen(dir)] == '/';
+}
+
+/*
+ * A reload that changes spool_dir: files of the old directory are not
+ * reused for the new one (they would live on the old file system).
+ */
+START_TEST(test_spool_reuse_new_dir)
+{
+	char other[300];
+	const char *err = NULL;
+	struct spool *s;
+
+	snprintf(other, sizeof(other), "%s/other", tmpdir);
+	ck_assert_int_eq(mkdir(other, 0700), 0);
+	s = spool_new(tmpdir, 1 << 20, &err);
+	ck_assert_int_eq(spool_write(s, "a", 1, &err), 0);
+	ck_assert(spool_file_in(s, tmpdir));
+	spool_free(&s);			/* pooled, of tmpdir */
+	s = spool_new(other, 1 << 20, &err);
+	ck_assert_int_eq(spool_write(s, "b", 1, &err), 0);
+	ck_assert(spool_file_in(s, other));
+	spool_free(&s);			/* the pool is now other's */
+	s = spool_new(tmpdir, 1 << 20, &err);
+	ck_assert_int_eq(spool_write(s, "c", 1, &err), 0);
+	ck_assert(spool_file_in(s, tmpdir));
+	spool_free(&s);
+	ck_assert_int_eq(rmdir(other), 0);
+}
+END_TEST
+
 /* A missing directory is an error where the file is first needed. */
 START_TEST(test_spool_bad_dir)
 {
@@ -1384,6 +1430,7 @@ quar_suite(void)
 	tcase_add_test(tc, test_spool_bounded_unlinked);
 	tcase_add_test(tc, test_spool_small_and_large);
 	tcase_add_test(tc, test_spool_reuse);
+	tcase_add_test(tc, test_spool_reuse_new_dir);
 	tcase_add_test(tc, test_spool_bad_dir);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");
